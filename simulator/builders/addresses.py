@@ -1,0 +1,95 @@
+"""Addresses: the Wi-Fi LAN handed out by the access point, and "internet" addresses for every name.
+
+Internet hosts only ever get documentation or benchmark addresses, so a generated capture can never
+point anyone at a real server. Which address a name gets depends on the seed: learners with different
+seeds see different numbers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+
+from simulator.plan import Lan
+from simulator.world.model import NetworkSetup
+
+# Big CDN-like pool for ordinary services; the two small documentation /24s for suspicious servers, so
+# that a learner's C2 address is not drowned among benign ones but still changes with the seed.
+BENIGN_V4 = ipaddress.ip_network("198.18.0.0/15")
+SUSPECT_V4 = (ipaddress.ip_network("203.0.113.0/24"), ipaddress.ip_network("198.51.100.0/24"))
+MISC_V4 = ipaddress.ip_network("192.0.2.0/24")
+INTERNET_V6 = ipaddress.ip_network("2001:db8::/32")
+
+# Organisationally unique identifiers of common home / shelter router vendors.
+ROUTER_OUIS = ("3c:37:86", "50:c7:bf", "b0:be:76", "c8:3a:35", "e4:8d:8c", "f4:f2:6d")
+
+
+def random_mac(rng: random.Random, oui: str | None = None) -> str:
+    if oui:
+        tail = [rng.randrange(256) for _ in range(3)]
+        return oui + ":" + ":".join(f"{b:02x}" for b in tail)
+    # Android randomises its Wi-Fi MAC per network: locally administered, unicast.
+    first = (rng.randrange(256) | 0x02) & 0xFE
+    return ":".join(f"{b:02x}" for b in [first] + [rng.randrange(256) for _ in range(5)])
+
+
+def make_lan(network: NetworkSetup, hostname: str, rng: random.Random) -> Lan:
+    subnet = ipaddress.ip_network(network.subnet)
+    hosts = list(subnet.hosts())
+    gateway = hosts[0]
+    phone = hosts[rng.randrange(min(len(hosts) - 1, 19), len(hosts) - 1)]
+    ipv6_prefix = None
+    if network.ipv6:
+        # a /64 inside 2001:db8::/32 for this LAN
+        ipv6_prefix = int(INTERNET_V6.network_address) + (rng.randrange(1, 0xFFFF) << 80)
+    return Lan(
+        phone_mac=random_mac(rng),
+        phone_ip=str(phone),
+        phone_ipv6=str(ipaddress.IPv6Address(ipv6_prefix + rng.getrandbits(64))) if ipv6_prefix else None,
+        phone_hostname=hostname,
+        gateway_mac=random_mac(rng, rng.choice(ROUTER_OUIS)),
+        gateway_ip=str(gateway),
+        gateway_ipv6=str(ipaddress.IPv6Address(ipv6_prefix + 1)) if ipv6_prefix else None,
+        subnet_prefix=subnet.prefixlen,
+        ssid=network.ssid,
+    )
+
+
+class AddressBook:
+    """Stable name -> address assignment for one capture, without collisions."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.v4: dict[str, str] = {}
+        self.v6: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def _pick(self, network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
+        for _ in range(1000):
+            offset = self.rng.randrange(2, min(network.num_addresses - 2, 2**48))
+            addr = str(network.network_address + offset)
+            if addr not in self.used:
+                self.used.add(addr)
+                return addr
+        raise RuntimeError(f"address pool {network} exhausted")
+
+    def reserve(self, addr: str) -> None:
+        self.used.add(addr)
+
+    def ipv4(self, name: str, suspect: bool = False) -> str:
+        if name not in self.v4:
+            pool = self.rng.choice(SUSPECT_V4) if suspect else BENIGN_V4
+            self.v4[name] = self._pick(pool)
+        return self.v4[name]
+
+    def ipv6(self, name: str) -> str:
+        if name not in self.v6:
+            self.v6[name] = self._pick(INTERNET_V6)
+        return self.v6[name]
+
+    def misc(self, label: str) -> str:
+        """An address with no DNS name (VPN servers, hard-coded resolvers) from 192.0.2.0/24."""
+        key = f"@{label}"
+        if key not in self.v4:
+            self.v4[key] = self._pick(MISC_V4)
+        return self.v4[key]

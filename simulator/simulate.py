@@ -1,0 +1,72 @@
+"""`stalkerlab simulate`: scenario + seed -> capture, device folder, answer key, stimuli."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.answer_key import build_stimuli, build_truth
+from simulator.builders.instance import instantiate
+from simulator.builders.traffic import build_traffic
+from simulator.device import build_device_state, write_androidqf
+from simulator.instance import derived_rng
+from simulator.output_folder import StagedFolder, write_json_atomic
+from simulator.packets import write_capture
+from simulator.world.catalogue import Catalogue
+from simulator.world.model import FamilyUse, Scenario
+from stalkerlab.errors import UserError
+
+
+@dataclass
+class SimulationResult:
+    out: Path
+    truth: dict
+    files: list[str]
+
+
+def prepare_scenario(ref: str, *, catalogue: Catalogue | None = None, legacy_accessibility: bool = False,
+                     feed: Path | None = None, family_name: str | None = None) -> Scenario:
+    catalogue = catalogue or Catalogue()
+    scenario = catalogue.scenario(ref)
+    if legacy_accessibility:
+        scenario = dataclasses.replace(scenario, accessibility_syntax="legacy")
+    if feed or family_name:
+        if not (feed and family_name):
+            raise UserError("--feed and --family go together: the feed file and the family name in it")
+        from simulator.world.real_family import family_from_echap
+
+        family = family_from_echap(Path(feed), family_name, catalogue)
+        scenario = dataclasses.replace(
+            scenario, families=(FamilyUse(family),), expected_verdict="stalkerware",
+            explanation=(f"{family.name} is listed as stalkerware in the feed {Path(feed).name}: the phone "
+                         "contacted its servers and the app is installed."),
+        )
+    return scenario
+
+
+def simulate(scenario: Scenario, seed: int, out: Path, *, duration_min: float | None = None,
+             pcapng: bool = False) -> SimulationResult:
+    if seed < 0:
+        raise UserError(f"--seed must be zero or positive, got {seed}")
+    if duration_min is not None and not (0.5 <= duration_min <= 24 * 60):
+        raise UserError(f"--duration must be between 0.5 and 1440 minutes, got {duration_min}")
+    inst = instantiate(scenario, seed, duration_min * 60 if duration_min else None)
+    plan, facts = build_traffic(inst)
+    capture_name = "capture.pcapng" if pcapng else "capture.pcap"
+    with StagedFolder(out) as stage:
+        index = write_capture(plan, stage / capture_name, fmt="pcapng" if pcapng else "pcap")
+        state = build_device_state(inst, derived_rng(seed, "device"))
+        device_index = write_androidqf(state, stage / "device")
+        truth = build_truth(inst, plan, facts, index, _plain(device_index), capture_name)
+        write_json_atomic(stage / "truth.json", truth)
+        write_json_atomic(stage / "stimuli.json", build_stimuli(inst))
+        files = sorted(p.name for p in stage.iterdir())
+    return SimulationResult(out=Path(out), truth=truth, files=files)
+
+
+def _plain(index: object) -> dict:
+    """The device writer's index as plain JSON data."""
+    if dataclasses.is_dataclass(index):
+        return dataclasses.asdict(index)
+    return dict(index) if index else {}

@@ -1,0 +1,45 @@
+"""`stalkerlab demo`: one infected phone, simulated, with a plain account of what the files show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEMO_SCENARIO = "stalkerware-https-sni"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo", help="simulate one infected phone and say what the files show",
+                       description=f"Simulate the scenario {DEMO_SCENARIO} into a folder and explain the result.")
+    p.add_argument("--out", type=Path, default=Path("stalkerlab-demo"),
+                   help="output folder (default ./stalkerlab-demo)")
+    p.add_argument("--seed", type=int, default=1, help="seed (default 1)")
+
+
+def run(args) -> int:
+    from simulator.simulate import prepare_scenario, simulate
+
+    result = simulate(prepare_scenario(DEMO_SCENARIO), args.seed, args.out)
+    t = result.truth
+    out = result.out.resolve()
+    print(f"Stalkerware Lab demo: a simulated phone, seed {t['seed']} (synthetic data only).\n")
+    print(f"Scenario: {t['title']}")
+    print(f"Phone: {t['phone']['model']} (Android {t['phone']['android']}), "
+          f"Wi-Fi name {t['phone']['hostname']!r}, owner {t['phone']['owner']} (fictional)\n")
+    print("Files:")
+    print(f"  {out / t['capture']['file']}   network capture, {t['capture']['packets']} packets "
+          "(open it in Wireshark)")
+    print(f"  {out / 'device'}   the phone's state, as AndroidQF collects it")
+    print(f"  {out / 'truth.json'}   the answer key")
+    print(f"  {out / 'stimuli.json'}   what the person did, and when\n")
+    print("What they show:")
+    print(f"  Expected verdict: {t['expected_verdict']}")
+    if t["family"]:
+        print(f"  Family: {t['family']} (app {t['package']})")
+    if t["c2"]["domains"] or t["c2"]["ips"]:
+        print(f"  It contacted: {', '.join(t['c2']['domains'] + t['c2']['ips'])}, first at {t['first_c2_time']}")
+    if t["beacon_period_s"]:
+        print(f"  It checks in about every {t['beacon_period_s']:.0f} seconds")
+    for upload in t["uploads"]:
+        print(f"  After '{upload['action']}' it uploaded {upload['bytes']} bytes (packet {upload['packet']})")
+    print(f"\n  Why: {t['explanation']}")
+    return 0
