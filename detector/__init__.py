@@ -1,0 +1,1 @@
+"""The detector: captures and device states -> events -> rules -> findings -> verdict and report."""
