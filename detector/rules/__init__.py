@@ -1,0 +1,1 @@
+"""Detection rules as data (Sigma-style YAML), compiled into predicates over records of one stream."""

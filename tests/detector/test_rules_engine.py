@@ -1,0 +1,127 @@
+"""Rules as data: the built-in set loads, conditions and modifiers mean what Sigma users expect, an
+instructor's own rule file is picked up, and bad rule files give one-line errors."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from detector.findings import Evidence
+from detector.rules.engine import run_rules
+from detector.rules.schema import load_rules, parse_rule
+from stalkerlab.errors import UserError
+
+
+def test_builtin_rules_load_with_unique_prefixed_ids():
+    rules = load_rules()
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids)) and len(ids) >= 20
+    assert all(i.startswith(("net.", "dev.")) for i in ids)
+    assert all(r.explanation and r.title for r in rules)
+    # indicator rules can never be lowered by an allow-list
+    assert {r.kind for r in rules if r.id.startswith("net.ioc.")} == {"ioc"}
+
+
+def rule(**overrides):
+    data = {"id": "net.test", "title": "T {name}", "level": "medium", "logsource": {"stream": "destination"},
+            "detection": {"selection": {"name|endswith": "mirrorsync.example"}, "condition": "selection"},
+            "explanation": "E", "subject": "name", "dedup": ["name"]}
+    data.update(overrides)
+    return parse_rule(data, "test.yml")
+
+
+def test_endswith_matches_on_label_boundaries():
+    r = rule()
+    assert r.matches({"name": "api.mirrorsync.example"}) and r.matches({"name": "mirrorsync.example"})
+    assert not r.matches({"name": "evilmirrorsync.example"})
+
+
+@pytest.mark.parametrize("condition, record, expected", [
+    ("a and not b", {"x": 1, "y": 2}, False),
+    ("a and not b", {"x": 1, "y": 3}, True),
+    ("a or b", {"x": 0, "y": 2}, True),
+    ("not (a or b)", {"x": 0, "y": 0}, True),
+    ("1 of *", {"x": 0, "y": 2}, True),
+    ("all of them", {"x": 1, "y": 3}, False),
+])
+def test_conditions(condition, record, expected):
+    r = rule(detection={"a": {"x": 1}, "b": {"y": 2}, "condition": condition})
+    assert r.matches(record) is expected
+
+
+def test_numeric_cidr_and_list_modifiers():
+    r = rule(detection={"s": {"bytes|gte": 10, "ip|cidr": "203.0.113.0/24", "port": [443, 8443]},
+                        "condition": "s"})
+    assert r.matches({"bytes": 10, "ip": "203.0.113.9", "port": 8443})
+    assert not r.matches({"bytes": 9, "ip": "203.0.113.9", "port": 443})
+    assert not r.matches({"bytes": 10, "ip": "198.51.100.9", "port": 443})
+    assert not r.matches({"bytes": None, "ip": "203.0.113.9", "port": 443})
+
+
+def test_findings_merge_by_dedup_and_keep_evidence():
+    r = rule()
+    records = [{"name": "api.mirrorsync.example", "_first_seen": t,
+                "_evidence": [Evidence("capture", f"frame {t}", time=t, frame=t)]} for t in (30, 10, 20)]
+    findings, suppressed = run_rules([r], {"destination": records})
+    assert len(findings) == 1 and not suppressed
+    f = findings[0]
+    assert f.title == "T api.mirrorsync.example" and f.first_seen == 10
+    assert [e.frame for e in f.evidence] == [10, 20, 30]
+
+
+class AllowEverything:
+    def reason(self, subject):
+        return "listed service"
+
+
+def test_allowlist_lowers_heuristics_only_and_every_suppression_is_reported():
+    heuristic = rule()
+    ioc = rule(id="net.ioc.test", kind="ioc")
+    records = [{"name": "x.mirrorsync.example"}]
+    findings, suppressed = run_rules([heuristic, ioc], {"destination": records}, allowlist=AllowEverything())
+    assert [f.rule_id for f in findings] == ["net.ioc.test"]
+    assert suppressed == [{"rule_id": "net.test", "subject": "x.mirrorsync.example",
+                           "allowed_because": "listed service", "records": 1}]
+
+
+def test_an_instructors_rule_file_is_added(tmp_path):
+    (tmp_path / "mine.yml").write_text(textwrap.dedent("""
+        id: net.class.my_rule
+        title: Port 4444 seen
+        level: low
+        logsource: {stream: flow}
+        detection: {selection: {dst_port: 4444}, condition: selection}
+        explanation: A learner-made rule.
+    """))
+    rules = load_rules([tmp_path])
+    mine = [r for r in rules if r.id == "net.class.my_rule"]
+    assert mine and mine[0].matches({"dst_port": 4444})
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id: x\ntitle: t\nlevel: severe\nlogsource: {stream: dns}\ndetection: {s: {a: 1}, condition: s}\n"
+     "explanation: e\n", "level: 'severe' is not one of"),
+    ("id: x\ntitle: t\nlevel: low\nlogsource: {stream: dns}\ndetection: {s: {a: 1}, condition: s and t}\n"
+     "explanation: e\n", "'t' is not a detection block"),
+    ("id: x\ntitle: t\nlevel: low\nlogsource: {stream: dns}\ndetection: {s: {a|near: 1}, condition: s}\n"
+     "explanation: e\n", "unknown modifier 'near'"),
+    ("id: x\ntitle: t\nlevel: low\nlogsource: {stream: nowhere}\ndetection: {s: {a: 1}, condition: s}\n"
+     "explanation: e\n", "logsource.stream: 'nowhere'"),
+    ("id: x\ntitel: t\n", "titel: is not a known rule key"),
+    ("id: [x\n", "invalid YAML"),
+])
+def test_bad_rule_files(tmp_path, text, message):
+    path = tmp_path / "bad.yml"
+    path.write_text(text)
+    with pytest.raises(UserError) as err:
+        load_rules([path])
+    assert str(path) in str(err.value) and message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_duplicate_rule_ids_are_refused(tmp_path):
+    path = tmp_path / "dup.yml"
+    path.write_text("id: net.ioc.c2\ntitle: t\nlevel: low\nlogsource: {stream: dns}\n"
+                    "detection: {s: {a: 1}, condition: s}\nexplanation: e\n")
+    with pytest.raises(UserError, match="already used"):
+        load_rules([path])
