@@ -153,3 +153,11 @@ def test_unknown_scenario_id_is_a_one_line_error(run_cli, tmp_path):
     code, out, err = run_cli("simulate", "no-such-scenario", "--out", tmp_path / "x")
     assert code == 2 and "unknown scenario id 'no-such-scenario'" in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("fid", sorted(f.id for f in CATALOGUE.families.values() if f.signer))
+def test_listed_certificates_are_the_real_signer_certificates(fid):
+    from simulator.device import certificate_sha1
+
+    family = CATALOGUE.families[fid]
+    assert family.certificates == (certificate_sha1(family.signer),)

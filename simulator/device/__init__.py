@@ -1,0 +1,16 @@
+"""The phone-state half of the simulator: a scenario instance -> an AndroidQF acquisition folder.
+
+    state = build_device_state(instance, rng)       # pure data, deterministic
+    index = write_androidqf(state, folder)          # the folder, and where each family's traces are
+
+`signer_certificate(signer)` is the real X.509 certificate a family's APK is signed with; its SHA-1 is
+what the family file's `certificates:` lists.
+"""
+
+from simulator.device.build import build_device_state
+from simulator.device.signing import certificate_sha1, signer_certificate
+from simulator.device.state import DeviceState
+from simulator.device.writer import DeviceIndex, write_androidqf
+
+__all__ = ["DeviceIndex", "DeviceState", "build_device_state", "certificate_sha1", "signer_certificate",
+           "write_androidqf"]
