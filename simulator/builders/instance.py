@@ -24,7 +24,10 @@ def instantiate(scenario: Scenario, seed: int, duration_s: float | None = None) 
             removed_at = start - (use.removed_days_ago or 7) * DAY + rng.uniform(-4, 4) * 3600
             installed_at = removed_at - rng.uniform(9, 40) * DAY
         else:
-            installed_at = start - rng.uniform(3, 45) * DAY
+            # Installed within the last days (so the phone's 10-day package history still shows it),
+            # in the evening, when an abuser has the phone to hand.
+            day = start - rng.randint(2, 9) * DAY
+            installed_at = day - (day % DAY) + rng.uniform(18.5, 23.0) * 3600
         families.append(FamilyInstance(family, variant, round(installed_at, 3),
                                        round(removed_at, 3) if removed_at else None, use.presence))
     # People never act on the exact minute the instructions say; keep each action inside the capture.
