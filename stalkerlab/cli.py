@@ -17,6 +17,7 @@ COMMANDS = (
     "scenarios",
     "simulate",
     "replay",
+    "course",
 )
 
 

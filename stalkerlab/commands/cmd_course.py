@@ -1,0 +1,101 @@
+"""`stalkerlab course`: build, serve, check and package the MkDocs course (SCORM 1.2, QTI)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from stalkerlab.errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("course", help="build, serve, check or package the training course",
+                       description="Work with the MkDocs course in course/ (configured by mkdocs.yml).")
+    p.add_argument("--config", type=Path, help="the mkdocs.yml to use (default: the one in the source checkout)")
+    actions = p.add_subparsers(dest="course_action", metavar="ACTION", required=True)
+
+    b = actions.add_parser("build", help="build the static site in strict mode (works offline, from a USB stick)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
+
+    s = actions.add_parser("serve", help="serve the course with live reload on 127.0.0.1 (for authors)")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+
+    sc = actions.add_parser("scorm", help="build a SCORM 1.2 package: one activity per track, reports score")
+    sc.add_argument("--out", type=Path, required=True, help="the .zip to write")
+    sc.add_argument("--site", type=Path, help="use this already built site instead of building one")
+
+    q = actions.add_parser("qti", help="export the self-check questions as a QTI package for an LMS")
+    q.add_argument("--out", type=Path, required=True, help="the .zip to write")
+    q.add_argument("--qti-version", default="1.2", choices=("1.2", "2.1"), help="QTI version (default 1.2)")
+    q.add_argument("--track", help="only the questions of one track (police, support-workers, instructors)")
+
+    actions.add_parser("check", help="check module structure and the safety rule in the course text")
+
+
+def _build(layout, out: Path) -> Path:
+    from stalkerlab.course.site_build import BuildFailed, build_site
+
+    try:
+        return build_site(layout, out)
+    except BuildFailed as exc:
+        raise UserError(f"{layout.config_file}: mkdocs build --strict failed: {exc}") from exc
+
+
+def run(args) -> int:
+    from stalkerlab.course.layout import CourseLayout
+
+    layout = CourseLayout.find(args.config)
+    action = args.course_action
+    if action == "build":
+        out = _build(layout, args.out or layout.root / "site")
+        print(f"Built the course into {out}/ (open index.html, or upload with `stalkerlab course scorm`)")
+        return 0
+    if action == "serve":
+        from stalkerlab.course.site_build import serve_site
+
+        if not 0 < args.port < 65536:
+            raise UserError(f"--port {args.port}: not a TCP port")
+        print(f"Serving the course on http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
+        serve_site(layout, args.port)
+        return 0
+    if action == "scorm":
+        from stalkerlab.course.scorm import build_package
+
+        if args.out.suffix.lower() != ".zip":
+            raise UserError(f"{args.out}: the SCORM package must be a .zip file")
+        if args.site:
+            summary = build_package(layout, args.site, args.out)
+        else:
+            with tempfile.TemporaryDirectory(prefix="stalkerlab-course-") as tmp:
+                site = _build(layout, Path(tmp) / "site")
+                summary = build_package(layout, site, args.out)
+        tracks = ", ".join(f"{track} ({n} questions)" for track, n in summary["tracks"].items())
+        print(f"Wrote {args.out}: SCORM 1.2, {summary['files']} site files, one activity per track: {tracks}")
+        return 0
+    if action == "qti":
+        from stalkerlab.course.qti import export
+
+        if args.out.suffix.lower() != ".zip":
+            raise UserError(f"{args.out}: the QTI package must be a .zip file")
+        count = export(layout, args.out, args.qti_version, args.track)
+        print(f"Wrote {args.out}: QTI {args.qti_version}, {count} questions")
+        return 0
+    if action == "check":
+        from stalkerlab.course.structure import check_course
+
+        problems = check_course(layout.docs_dir, _scenario_ids())
+        for problem in problems:
+            print(problem)
+        pages = "modules and instructor pages"
+        print(f"{len(problems)} problem(s) in the {pages}" if problems else f"All {pages} pass the course rules")
+        return 1 if problems else 0
+    raise UserError(f"course {action}: unknown action")
+
+
+def _scenario_ids() -> set[str] | None:
+    """Scenario ids from the simulator's catalogue, so the course cannot name a scenario that does not exist."""
+    try:
+        from simulator.world.catalogue import Catalogue
+    except ImportError:
+        return None
+    return set(Catalogue().scenario_ids())

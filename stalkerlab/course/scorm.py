@@ -1,0 +1,158 @@
+"""A SCORM 1.2 package of the course: one SCO per track, reporting completion and the self-check score.
+
+Layout of the zip:
+
+    imsmanifest.xml            organisation with one item per track
+    *.xsd                      the ADL/IMS SCORM 1.2 schemas the manifest names (customary in packages)
+    scorm/launch-<track>.html  the SCO the LMS launches: frames the track's landing page
+    scorm/sco.js               the runtime: finds the LMS API, reports score and completion
+    site/...                   the built course, one shared asset resource
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from importlib import resources
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from stalkerlab.course.layout import CourseLayout, Track
+from stalkerlab.course.quiz_bank import read_page
+from stalkerlab.errors import UserError
+
+IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+IMSMD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_FILES = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
+SITE_PREFIX = "site/"
+# Zip entries get a fixed time so that the same course gives a byte-identical package.
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+OTHER_LANGUAGES = ("fr",)
+
+ET.register_namespace("", IMSCP)
+ET.register_namespace("adlcp", ADLCP)
+ET.register_namespace("xsi", XSI)
+
+
+def _track_runtime_data(layout: CourseLayout, track: Track, site_dir: Path) -> dict:
+    pages = []
+    for page in track.pages:
+        html = Track.html_path(page)
+        paths = [f"../{SITE_PREFIX}{html}"]
+        paths += [f"../{SITE_PREFIX}{lang}/{html}" for lang in OTHER_LANGUAGES if (site_dir / lang / html).is_file()]
+        questions = len(read_page(layout.docs_dir, layout.docs_dir / page).quizzes)
+        pages.append({"page": html, "paths": paths, "questions": questions})
+    return {"id": track.id, "site": f"../{SITE_PREFIX}", "pages": pages}
+
+
+def _launch_page(track: Track, data: dict) -> str:
+    template = resources.files("stalkerlab.course").joinpath("sco/launch.html").read_text(encoding="utf-8")
+    # "</" cannot appear inside the JSON <script>; escaping the slash keeps the JSON valid.
+    track_json = json.dumps(data, indent=1, sort_keys=True).replace("</", "<\\/")
+    return template.format(title=_escape(track.title), landing=f"../{SITE_PREFIX}{Track.html_path(track.landing)}",
+                           track_json=track_json)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def manifest_xml(tracks: list[Track], site_files: list[str], title: str = "Stalkerware Lab") -> bytes:
+    q = lambda ns, tag: f"{{{ns}}}{tag}"  # noqa: E731 - a local shorthand for namespaced tags
+    root = ET.Element(q(IMSCP, "manifest"), {
+        "identifier": "stalkerware-lab-course", "version": "1.0",
+        q(XSI, "schemaLocation"): f"{IMSCP} imscp_rootv1p1p2.xsd {IMSMD} imsmd_rootv1p2p1.xsd "
+                                  f"{ADLCP} adlcp_rootv1p2.xsd",
+    })
+    metadata = ET.SubElement(root, q(IMSCP, "metadata"))
+    ET.SubElement(metadata, q(IMSCP, "schema")).text = "ADL SCORM"
+    ET.SubElement(metadata, q(IMSCP, "schemaversion")).text = "1.2"
+    organizations = ET.SubElement(root, q(IMSCP, "organizations"), {"default": "stalkerware-lab"})
+    organization = ET.SubElement(organizations, q(IMSCP, "organization"), {"identifier": "stalkerware-lab"})
+    ET.SubElement(organization, q(IMSCP, "title")).text = title
+    resources_el = ET.SubElement(root, q(IMSCP, "resources"))
+    for track in tracks:
+        item = ET.SubElement(organization, q(IMSCP, "item"), {
+            "identifier": f"item-{track.id}", "identifierref": f"sco-{track.id}", "isvisible": "true"})
+        ET.SubElement(item, q(IMSCP, "title")).text = track.title
+        launch = f"scorm/launch-{track.id}.html"
+        resource = ET.SubElement(resources_el, q(IMSCP, "resource"), {
+            "identifier": f"sco-{track.id}", "type": "webcontent", q(ADLCP, "scormtype"): "sco", "href": launch})
+        ET.SubElement(resource, q(IMSCP, "file"), {"href": launch})
+        ET.SubElement(resource, q(IMSCP, "file"), {"href": "scorm/sco.js"})
+        ET.SubElement(resource, q(IMSCP, "dependency"), {"identifierref": "course-site"})
+    site = ET.SubElement(resources_el, q(IMSCP, "resource"), {
+        "identifier": "course-site", "type": "webcontent", q(ADLCP, "scormtype"): "asset"})
+    for name in site_files:
+        ET.SubElement(site, q(IMSCP, "file"), {"href": name})
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def validate_manifest(manifest: bytes, schema_dir: Path) -> list[str]:
+    """Validate against the SCORM 1.2 schemas (IMS CP 1.1.2 + ADL CP); returns the errors, empty if valid."""
+    try:
+        from lxml import etree
+    except ImportError as exc:
+        raise UserError("lxml: not installed (pip install lxml), needed to validate imsmanifest.xml") from exc
+    # One driver schema pulls in both namespaces, so that adlcp attributes inside imscp elements are checked.
+    driver = (
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:stalkerlab:driver">'
+        f'<xsd:import namespace="{IMSCP}" schemaLocation="{(schema_dir / "imscp_rootv1p1p2.xsd").as_uri()}"/>'
+        f'<xsd:import namespace="{ADLCP}" schemaLocation="{(schema_dir / "adlcp_rootv1p2.xsd").as_uri()}"/>'
+        "</xsd:schema>"
+    )
+    schema = etree.XMLSchema(etree.fromstring(driver.encode(), base_url=schema_dir.as_uri() + "/"))
+    document = etree.fromstring(manifest)
+    if schema.validate(document):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+def _write_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
+
+
+def build_package(layout: CourseLayout, site_dir: Path, out: Path) -> dict:
+    """Write the SCORM zip from an already built site. Returns a summary (tracks, files, questions)."""
+    site_dir = Path(site_dir)
+    if not (site_dir / "index.html").is_file():
+        raise UserError(f"{site_dir}: not a built course (no index.html)")
+    tracks = layout.tracks()
+    site_files = sorted(f"{SITE_PREFIX}{p.relative_to(site_dir).as_posix()}"
+                        for p in site_dir.rglob("*") if p.is_file())
+    manifest = manifest_xml(tracks, site_files)
+    errors = validate_manifest(manifest, layout.schema_dir)
+    if errors:
+        raise UserError(f"imsmanifest.xml: does not validate against SCORM 1.2: {errors[0]}")
+    runtime = resources.files("stalkerlab.course").joinpath("sco/sco.js").read_bytes()
+    summary = {"tracks": {}, "files": len(site_files)}
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp_name, "w") as zf:
+            _write_entry(zf, "imsmanifest.xml", manifest)
+            for name in SCHEMA_FILES:
+                _write_entry(zf, name, (layout.schema_dir / name).read_bytes())
+            _write_entry(zf, "scorm/sco.js", runtime)
+            for track in tracks:
+                data = _track_runtime_data(layout, track, site_dir)
+                summary["tracks"][track.id] = sum(p["questions"] for p in data["pages"])
+                _write_entry(zf, f"scorm/launch-{track.id}.html", _launch_page(track, data).encode("utf-8"))
+            for name in site_files:
+                _write_entry(zf, name, (site_dir / name[len(SITE_PREFIX):]).read_bytes())
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the package is meant to be shared
+        os.replace(tmp_name, out)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return summary

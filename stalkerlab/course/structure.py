@@ -1,0 +1,191 @@
+"""Content rules every module page must follow, checked on the Markdown source.
+
+Two kinds of rule:
+
+* structure: learning outcomes, a worked example, a hands-on part that runs real `stalkerlab` commands, a
+  self-check of at least five questions where every wrong answer explains itself, and a "what to do next"
+  box. Sections are found by their heading ids ({#outcomes} ...), so translated pages follow the same rules.
+* safety: no sentence recommends removing, uninstalling, wiping or confronting unless the same sentence
+  ties it to safety planning or rules it out ("not before", "only once ..."). Distractors (wrong quiz
+  answers, the titles of branching options marked `??? option`) are exempt: they are there to be weighed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REQUIRED_SECTIONS = ("outcomes", "worked-example", "hands-on", "self-check", "next")
+MIN_QUESTIONS = 5
+KNOWN_SUBCOMMANDS = ("scenarios", "simulate", "detect", "demo", "replay", "course")
+
+SECTION_RE = re.compile(r"^## .*\{#([a-z0-9-]+)\}\s*$", re.M)
+FENCE_RE = re.compile(r"^\s*(```|~~~).*?^\s*\1\s*$", re.M | re.S)
+QUIZ_RE = re.compile(r"<quiz>(.*?)</quiz>", re.S)
+ANSWER_RE = re.compile(r"^[-*]\s*\[([xX ]?)\]\s*(.*)$")
+COMMAND_RE = re.compile(r"^\s*(?:for .*?;\s*do\s*)?stalkerlab\s+([a-z-]+)(.*)$", re.M)
+SIMULATE_RE = re.compile(r"stalkerlab\s+simulate\s+(\S+)")
+
+# Safety rule. Verbs and advice in English and French; guards that make a sentence about removal safe.
+_REMOVE = (r"(?:remov|uninstall|delet|wip(?:e|ing)|factory[- ]reset|disabl|confront|"
+           r"supprim|désinstall|effac|réinitialis)")
+IMPERATIVE_RE = re.compile(
+    r"^(?:then |now |first |just |immediately |so |puis |d'abord )?"
+    r"(?:remove|uninstall|delete|wipe|factory[- ]reset|reset|disable|confront|turn off|"
+    r"supprimez|désinstallez|effacez|réinitialisez|confrontez)\b", re.I)
+ADVICE_RE = re.compile(
+    r"\b(?:should|must|need to|needs to|have to|has to|recommend\w*|advis\w*|best to|next step is to|"
+    r"it is time to|devez|doit|faut|conseill\w*|recommand\w*)\b[^.;:]{0,60}?" + _REMOVE, re.I)
+GUARD_RE = re.compile(
+    r"safety[- ]plan|\bplan(?:s|ned|ning)?\b|\bnot\b|\bnever\b|n't\b|\buntil\b|\bbefore\b|\bonly\b|\bonce\b|"
+    r"\bafter\b|plan de sécurité|\bne\b|\bpas\b|\bjamais\b|\bavant\b|\bseulement\b|\baprès\b|une fois", re.I)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+def _strip_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return "\n" * text[: end + 5].count("\n") + text[end + 5:]
+    return text
+
+
+def sections(text: str) -> dict[str, str]:
+    """Heading id -> the text up to the next `## ` heading."""
+    found = {}
+    for match in SECTION_RE.finditer(text):
+        following = re.search(r"^## ", text[match.end():], re.M)
+        body_end = match.end() + following.start() if following else len(text)
+        found[match.group(1)] = text[match.end(): body_end]
+    return found
+
+
+def parse_quiz(block: str) -> list[tuple[bool, str, str]]:
+    """(is_correct, answer text, feedback) for each answer of one <quiz> block."""
+    answers: list[tuple[bool, str, str]] = []
+    lines = block.strip("\n").splitlines()
+    i = 0
+    while i < len(lines):
+        match = ANSWER_RE.match(lines[i].strip())
+        if match:
+            feedback = []
+            j = i + 1
+            while j < len(lines) and re.match(r"^\s*>", lines[j]):
+                feedback.append(re.sub(r"^\s*>\s?", "", lines[j]))
+                j += 1
+            answers.append((match.group(1).lower() == "x", match.group(2), " ".join(feedback).strip()))
+            i = j
+        else:
+            i += 1
+    return answers
+
+
+def structure_problems(path: Path, name: str, known_scenarios: set[str] | None = None) -> list[Problem]:
+    text = _strip_front_matter(path.read_text(encoding="utf-8"))
+    problems: list[Problem] = []
+    found = sections(text)
+    order = [m.group(1) for m in SECTION_RE.finditer(text)]
+    for section in REQUIRED_SECTIONS:
+        if section not in found:
+            problems.append(Problem(name, f"missing the section with heading id {{#{section}}}"))
+    if problems:
+        return problems
+    if order.index("outcomes") != 0:
+        problems.append(Problem(name, "learning outcomes must be the first section"))
+    if order[-1] != "next":
+        problems.append(Problem(name, "'what to do next' must be the last section"))
+    if len(re.findall(r"^\s*-\s+\S", found["outcomes"], re.M)) < 2:
+        problems.append(Problem(name, "learning outcomes need a list of at least two outcomes"))
+    if len(found["worked-example"].split()) < 40:
+        problems.append(Problem(name, "the worked example is missing or shorter than 40 words"))
+    hands_on = found["hands-on"]
+    if "!!! handson" not in hands_on:
+        problems.append(Problem(name, "the hands-on section has no '!!! handson' box"))
+    commands = COMMAND_RE.findall(hands_on)
+    if not commands:
+        problems.append(Problem(name, "the hands-on section runs no `stalkerlab` command"))
+    for sub, _rest in commands:
+        if sub not in KNOWN_SUBCOMMANDS:
+            problems.append(Problem(name, f"hands-on uses unknown command `stalkerlab {sub}`"))
+    if known_scenarios is not None:
+        for scenario in SIMULATE_RE.findall(text):
+            scenario = scenario.strip("\"'")
+            if scenario.startswith(("$", "/", ".")) or scenario.endswith((".yml", ".yaml")):
+                continue
+            if scenario not in known_scenarios:
+                problems.append(Problem(name, f"simulates unknown scenario {scenario!r}"))
+    quizzes = QUIZ_RE.findall(found["self-check"])
+    if len(quizzes) < MIN_QUESTIONS:
+        problems.append(Problem(name, f"the self-check has {len(quizzes)} questions; at least {MIN_QUESTIONS} needed"))
+    for n, block in enumerate(quizzes, start=1):
+        answers = parse_quiz(block)
+        if not any(correct for correct, _a, _f in answers) or all(correct for correct, _a, _f in answers):
+            problems.append(Problem(name, f"question {n} needs at least one right and one wrong answer"))
+        for correct, answer, feedback in answers:
+            if not correct and not feedback:
+                problems.append(Problem(name, f"question {n}: wrong answer {answer!r} has no feedback"))
+    if "!!! next" not in found["next"]:
+        problems.append(Problem(name, "the 'what to do next' section has no '!!! next' box"))
+    return problems
+
+
+def _sentences(text: str):
+    """Sentences of the prose, with distractors and code removed; yields (line number, sentence)."""
+    text = FENCE_RE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text = re.sub(r"`[^`\n]*`", "CODE", text)
+    skip_feedback = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        answer = ANSWER_RE.match(stripped)
+        if answer:
+            skip_feedback = answer.group(1).lower() != "x"
+            if skip_feedback:
+                continue  # a wrong answer is a distractor, shown in order to be rejected
+            stripped = answer.group(2)
+        elif stripped.startswith(">"):
+            if skip_feedback:
+                continue
+            stripped = stripped.lstrip("> ")
+        else:
+            skip_feedback = False
+        if re.match(r"^\?\?\?\+?\s+option\b", stripped):
+            continue  # the title of a branching option, which may be the wrong choice; its body is checked
+        stripped = re.sub(r"^(?:!!!|\?\?\?\+?)\s+\w+\s*", "", stripped)
+        stripped = re.sub(r"^(?:[-*]\s+|\d+\.\s+|\|\s*|#+\s+)", "", stripped)
+        stripped = re.sub(r"[*_\"]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", stripped)
+        for sentence in re.split(r"(?<=[.!?])\s+|\s+\|\s+", stripped):
+            if sentence.strip():
+                yield number, sentence.strip()
+
+
+def safety_problems(text: str, name: str) -> list[Problem]:
+    problems = []
+    for number, sentence in _sentences(_strip_front_matter(text)):
+        advises = IMPERATIVE_RE.search(sentence) or ADVICE_RE.search(sentence)
+        if advises and not GUARD_RE.search(sentence):
+            problems.append(Problem(f"{name}:{number}",
+                                    f"recommends removal or confrontation without safety planning: {sentence!r}"))
+    return problems
+
+
+def module_pages(docs_dir: Path) -> list[Path]:
+    """Pages that must follow the module structure: the numbered modules and the instructor pages, every language."""
+    return sorted([*docs_dir.glob("modules/*.md"), *docs_dir.glob("instructors/*.md")])
+
+
+def check_course(docs_dir: Path, known_scenarios: set[str] | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    for page in module_pages(docs_dir):
+        problems += structure_problems(page, page.relative_to(docs_dir).as_posix(), known_scenarios)
+    for page in sorted(docs_dir.rglob("*.md")):
+        problems += safety_problems(page.read_text(encoding="utf-8"), page.relative_to(docs_dir).as_posix())
+    return problems

@@ -1,0 +1,187 @@
+"""Fast checks on the course source: every module has its parts, and no text puts removal before safety."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stalkerlab.course.structure import check_course, module_pages, safety_problems, structure_problems
+
+MODULES = [
+    "00-orientation", "01-what-stalkerware-is", "02-safety-planning", "03-intake", "04-phone-state",
+    "05-network-traffic", "06-accounts-and-cloud", "07-documentation", "08-law-and-process",
+    "09-safe-remediation", "10-capstone",
+]
+INSTRUCTOR_PAGES = ["running-a-workshop", "authoring", "grading", "facilitating-safely"]
+TRANSLATED = {"fr": ["index.md", "modules/00-orientation.md", "modules/02-safety-planning.md"]}
+
+GOOD_MODULE = """---
+title: A module
+---
+# A module
+
+## Learning outcomes {#outcomes}
+
+- first outcome
+- second outcome
+
+## Worked example {#worked-example}
+
+""" + "Word " * 45 + """
+
+## Hands-on {#hands-on}
+
+!!! handson "Lab"
+    ```bash
+    stalkerlab simulate benign-busy-phone --seed 1 --out lab/x
+    ```
+
+## Self-check {#self-check}
+
+""" + "".join(f"""
+<quiz>
+Question {n}?
+- [x] right
+  > Yes.
+- [ ] wrong
+  > Because.
+</quiz>
+""" for n in range(5)) + """
+
+## What to do next {#next}
+
+!!! next "What to do next"
+    - Go on.
+"""
+
+
+def scenario_ids() -> set[str] | None:
+    try:
+        from simulator.world.catalogue import Catalogue
+    except ImportError:
+        return None
+    return set(Catalogue().scenario_ids())
+
+
+def test_every_module_and_instructor_page_exists(layout):
+    docs = layout.docs_dir
+    missing = [f"modules/{m}.md" for m in MODULES if not (docs / "modules" / f"{m}.md").is_file()]
+    missing += [f"instructors/{p}.md" for p in INSTRUCTOR_PAGES if not (docs / "instructors" / f"{p}.md").is_file()]
+    assert not missing
+
+
+MODULE_PAGES = ([f"modules/{m}.md" for m in MODULES] + [f"instructors/{p}.md" for p in INSTRUCTOR_PAGES]
+                + [f"modules/{Path(p).stem}.{lang}.md" for lang, pages in TRANSLATED.items()
+                   for p in pages if p.startswith("modules/")])
+
+
+@pytest.mark.parametrize("page", MODULE_PAGES)
+def test_module_structure(layout, page):
+    problems = structure_problems(layout.docs_dir / page, page, scenario_ids())
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_whole_course_passes_the_rules(layout):
+    problems = check_course(layout.docs_dir, scenario_ids())
+    assert not problems, "\n".join(map(str, problems))
+    assert len(module_pages(layout.docs_dir)) == len(MODULES) + len(INSTRUCTOR_PAGES) + 2
+
+
+def test_translated_pages_exist(layout):
+    for lang, pages in TRANSLATED.items():
+        for page in pages:
+            assert (layout.docs_dir / page.replace(".md", f".{lang}.md")).is_file(), f"{page} has no {lang} version"
+
+
+def test_good_module_passes_and_each_missing_part_is_reported(tmp_path):
+    page = tmp_path / "m.md"
+    page.write_text(GOOD_MODULE)
+    assert structure_problems(page, "m.md", {"benign-busy-phone"}) == []
+
+    def problems_after(old: str, new: str) -> list[str]:
+        page.write_text(GOOD_MODULE.replace(old, new, 1))
+        return [p.message for p in structure_problems(page, "m.md", {"benign-busy-phone"})]
+
+    assert any("{#outcomes}" in m for m in problems_after("## Learning outcomes {#outcomes}", "## Outcomes"))
+    assert any("no `stalkerlab` command" in m for m in problems_after("stalkerlab simulate", "echo"))
+    assert any("unknown scenario" in m for m in problems_after("benign-busy-phone", "made-up-scenario"))
+    assert any("unknown command" in m for m in problems_after("stalkerlab simulate", "stalkerlab erase"))
+    assert any("has no feedback" in m for m in problems_after("- [ ] wrong\n  > Because.", "- [ ] wrong"))
+    assert any("4 questions" in m for m in problems_after("<quiz>\nQuestion 0?", "<notaquiz>\nQuestion 0?"))
+    assert any("'!!! next'" in m for m in problems_after('!!! next "What to do next"', "Next:"))
+    assert any("worked example" in m for m in problems_after("Word " * 45, "Short."))
+
+
+@pytest.mark.parametrize("text", [
+    "Delete the app straight away.",
+    "You should remove the stalkerware immediately.",
+    "We recommend a factory reset of the phone.",
+    "Then confront him with the report.",
+    "- [x] Uninstall it now",
+    "??? success \"Remove it together\"",
+    "Il faut supprimer l'application tout de suite.",
+])
+def test_safety_rule_catches_unsafe_advice(text):
+    assert safety_problems(text, "page.md"), text
+
+
+@pytest.mark.parametrize("text", [
+    "Do not remove the app before there is a safety plan.",
+    "Remove the app only once the safety plan covers the abuser's reaction.",
+    "- [ ] Delete it now\n  > Removal can alert the abuser.",
+    "??? option \"Option A: Delete it now\"",
+    "Removal can alert the abuser and destroy evidence.",
+    "```bash\nrm -rf lab/m0  # delete the lab folder\n```",
+])
+def test_safety_rule_allows_guarded_or_rejected_text(text):
+    assert safety_problems(text, "page.md") == []
+
+
+def test_no_page_advises_removal_before_safety_planning(layout):
+    problems = []
+    for page in sorted(layout.docs_dir.rglob("*.md")):
+        problems += safety_problems(page.read_text(encoding="utf-8"), page.name)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_safety_module_comes_before_any_module_about_changing_the_phone(layout):
+    nav = yaml.safe_load(layout.config_file.read_text(encoding="utf-8"))["nav"]
+    order = re.findall(r"modules/(\d\d)-", str(nav))
+    assert order.index("02") < order.index("04") < order.index("09")
+
+
+def test_tracks_are_consistent_with_their_landing_pages(layout):
+    tracks = layout.tracks()
+    assert [t.id for t in tracks] == ["police", "support-workers", "instructors"]
+    for track in tracks:
+        landing = (layout.docs_dir / track.landing).read_text(encoding="utf-8")
+        for page in track.pages:
+            assert Path(page).name in landing, f"{track.landing} does not link to {page}"
+
+
+def test_every_reference_link_points_to_an_entry(layout):
+    references = (layout.docs_dir / "references.md").read_text(encoding="utf-8")
+    anchors = set(re.findall(r"\{#([a-z0-9-]+)\}", references))
+    used = set()
+    for page in layout.docs_dir.rglob("*.md"):
+        used |= set(re.findall(r"references\.md#([a-z0-9-]+)", page.read_text(encoding="utf-8")))
+    assert used, "no page cites the references"
+    assert used <= anchors, f"citations without a reference entry: {sorted(used - anchors)}"
+    for required in ("cas", "kaspersky-sos-2023", "nnedv-safetynet", "echap", "eu-directive", "istanbul"):
+        assert required in anchors
+
+
+def test_no_diagram_would_load_mermaid_from_the_internet(layout):
+    # Material's bundle fetches mermaid from unpkg.com only when a page contains a mermaid diagram.
+    for page in layout.docs_dir.rglob("*.md"):
+        assert "```mermaid" not in page.read_text(encoding="utf-8"), page
+
+
+def test_every_page_is_in_the_navigation(layout):
+    config = layout.config_file.read_text(encoding="utf-8")
+    for page in layout.source_pages("en"):
+        rel = page.relative_to(layout.docs_dir).as_posix()
+        assert rel in config, f"{rel} is not in the nav of mkdocs.yml"
