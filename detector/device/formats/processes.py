@@ -1,0 +1,72 @@
+"""Running processes: `ps -A` tables (ps.txt, processes.txt) and AndroidQF processes.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+_PID_KEY = re.compile(r'"pid"\s*:\s*(\d+)')
+
+
+class ProcessesError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessRecord:
+    user: str
+    pid: int
+    ppid: int
+    name: str
+    label: str
+    line: int
+
+
+def parse_ps(text: str) -> list[ProcessRecord]:
+    """USER PID PPID VSZ RSS WCHAN ADDR S NAME, with an optional LABEL column first (ps -Z)."""
+    lines = text.splitlines()
+    header_at = next((i for i, line in enumerate(lines) if "PID" in line.split() and "USER" in line.split()), None)
+    if header_at is None:
+        raise ProcessesError("no ps header line (USER PID PPID ...)")
+    cols = lines[header_at].split()
+    label_first = cols[0] == "LABEL"
+    out = []
+    for i in range(header_at + 1, len(lines)):
+        parts = lines[i].split(None, len(cols) - 1)
+        if len(parts) < len(cols):
+            continue
+        label = parts.pop(0) if label_first else ""
+        try:
+            pid, ppid = int(parts[1]), int(parts[2])
+        except ValueError:
+            continue
+        out.append(ProcessRecord(parts[0], pid, ppid, parts[-1].strip(), label, i + 1))
+    return out
+
+
+def parse_json(text: str) -> list[ProcessRecord]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProcessesError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, list):
+        raise ProcessesError("expected a JSON list of processes")
+    pid_lines: dict[int, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _PID_KEY.search(line)
+        if m:
+            pid_lines.setdefault(int(m.group(1)), n)
+    out = []
+    for item in data:
+        if not isinstance(item, dict):
+            continue
+        name = next((v for v in (item.get("name"), item.get("proc_name"), item.get("cmdline"))
+                     if isinstance(v, str) and v), "")
+        try:
+            pid, ppid = int(item.get("pid") or 0), int(item.get("ppid") or 0)
+        except (TypeError, ValueError):
+            continue
+        out.append(ProcessRecord(str(item.get("user") or item.get("uid") or ""), pid, ppid, str(name),
+                                 str(item.get("label") or item.get("context") or ""), pid_lines.get(pid, 1)))
+    return out
