@@ -21,12 +21,19 @@ def write_json_atomic(path: Path, data: object) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())   # mkstemp makes 0600; users expect their umask
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class StagedFolder:
@@ -43,6 +50,7 @@ class StagedFolder:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.partial-", dir=parent))
+            os.chmod(self.stage, 0o777 & ~current_umask())
         except OSError as exc:
             raise UserError(f"{self.target}: cannot write the output folder here ({exc.strerror})") from None
         return self.stage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def simulate(scenario: Scenario, seed: int, out: Path, *, duration_min: float | 
         index = write_capture(plan, stage / capture_name, fmt="pcapng" if pcapng else "pcap")
         state = build_device_state(inst, derived_rng(seed, "device"))
         device_index = write_androidqf(state, stage / "device")
-        truth = build_truth(inst, plan, facts, index, _plain(device_index), capture_name)
+        # through JSON once, so that callers see exactly what the file says (lists, not tuples)
+        truth = json.loads(json.dumps(build_truth(inst, plan, facts, index, _plain(device_index), capture_name)))
         write_json_atomic(stage / "truth.json", truth)
         write_json_atomic(stage / "stimuli.json", build_stimuli(inst))
         files = sorted(p.name for p in stage.iterdir())

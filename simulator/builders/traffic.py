@@ -496,8 +496,9 @@ class FamilyTraffic:
         if purpose == "message":
             record["messages"] = [{"app": "com.whatsapp", "from": fake.name(), "text": fake.sentence()}]
         if purpose == "photo":
-            body = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + self.rng.randbytes(max(size - 11, 0))
-            content_type = "image/jpeg"
+            # the photo goes up encrypted with the app's own key: opaque bytes, even over plain HTTP
+            body = self.rng.randbytes(size)
+            content_type = "application/octet-stream"
         else:
             body = json.dumps(record, separators=(",", ":")).encode()
             content_type = "application/json"

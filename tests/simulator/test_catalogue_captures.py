@@ -69,7 +69,7 @@ def test_key_packets_point_at_what_they_say(simulated):
     pcap = str(folder / truth["capture"]["file"])
     for tag, number in truth["key_packets"].items():
         frame = tshark("-r", pcap, "-Y", f"frame.number == {number}", "-T", "fields", "-e", "dns.qry.name",
-                       "-e", "tls.handshake.type", "-e", "tcp.flags.syn", "-e", "dhcp.option.hostname")
+                       "-e", "tls.handshake.type", "-e", "tcp.flags.syn", "-e", "dhcp.option.hostname").rstrip("\n")
         if tag.startswith("c2:dns:"):
             assert frame.split("\t")[0] == tag.removeprefix("c2:dns:")
         elif tag.endswith(":hello"):

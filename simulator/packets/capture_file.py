@@ -1,0 +1,73 @@
+"""pcap and pcapng containers, written in large chunks to a temp file and renamed into place."""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+from simulator.output_folder import current_umask
+
+LINKTYPE_ETHERNET = 1
+SNAPLEN = 262144
+_PCAP_RECORD = struct.Struct("<IIII")
+_EPB = struct.Struct("<IIIIIII")
+
+
+def pcap_header() -> bytes:
+    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, SNAPLEN, LINKTYPE_ETHERNET)
+
+
+def _option(code: int, value: bytes) -> bytes:
+    pad = (-len(value)) % 4
+    return struct.pack("<HH", code, len(value)) + value + b"\0" * pad
+
+
+def pcapng_header(comment: str) -> bytes:
+    options = _option(1, comment.encode()) + _option(4, b"stalkerlab simulate") + _option(0, b"")
+    body = struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1) + options
+    shb = struct.pack("<II", 0x0A0D0D0A, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+    idb_options = _option(2, b"wlan0 (access point)") + _option(9, b"\x06") + _option(0, b"")   # tsresol 10^-6
+    idb_body = struct.pack("<HHI", LINKTYPE_ETHERNET, 0, SNAPLEN) + idb_options
+    idb = struct.pack("<II", 1, len(idb_body) + 12) + idb_body + struct.pack("<I", len(idb_body) + 12)
+    return shb + idb
+
+
+def pcap_records(frames) -> list[bytes]:
+    out = []
+    pack = _PCAP_RECORD.pack
+    for ts, frame in frames:
+        n = len(frame)
+        out.append(pack(ts // 1_000_000, ts % 1_000_000, n, n))
+        out.append(frame)
+    return out
+
+
+def pcapng_records(frames) -> list[bytes]:
+    out = []
+    pack = _EPB.pack
+    for ts, frame in frames:
+        n = len(frame)
+        pad = (-n) % 4
+        total = 32 + n + pad
+        out.append(pack(6, total, 0, ts >> 32, ts & 0xFFFFFFFF, n, n))
+        out.append(frame + b"\0" * pad + struct.pack("<I", total))
+    return out
+
+
+def write_atomic(path: Path, header: bytes, chunks: list[bytes]) -> int:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    size = len(header)
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())         # mkstemp makes 0600; users expect their umask
+        with os.fdopen(fd, "wb", buffering=1 << 22) as handle:
+            handle.write(header)
+            handle.writelines(chunks)
+            size = handle.tell()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return size
