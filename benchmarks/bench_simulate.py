@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import struct
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -21,51 +23,75 @@ def pin_one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def time_simulate(scenario: str, minutes: float, seed: int) -> tuple[int, float]:
+def time_simulate(scenario: str, minutes: float, seed: int, keep: Path) -> tuple[int, float]:
     from simulator.simulate import prepare_scenario, simulate
 
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        result = simulate(prepare_scenario(scenario), seed, Path(tmp) / "out", duration_min=minutes)
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    result = simulate(prepare_scenario(scenario), seed, keep, duration_min=minutes)
+    elapsed = time.perf_counter() - started
     return result.truth["capture"]["packets"], elapsed
 
 
-def time_scapy(count: int) -> float:
-    """Scapy building and serialising the kinds of packets a phone capture holds, in the proportions
-    of a busy phone (mostly bulk TCP data and ACKs, some DNS, TLS handshakes and QUIC)."""
+def composition(pcap: Path) -> Counter:
+    """What kinds of packets the capture holds (by layer 3/4 and payload), read from the file itself."""
+    kinds: Counter = Counter()
+    with open(pcap, "rb") as f:
+        f.read(24)
+        while header := f.read(16):
+            length = struct.unpack("<IIII", header)[2]
+            frame = f.read(length)
+            ethertype = frame[12:14]
+            if ethertype == b"\x08\x06":
+                kinds["arp"] += 1
+                continue
+            v6 = ethertype == b"\x86\xdd"
+            proto = frame[20] if v6 else frame[23]
+            l4 = 54 if v6 else 34
+            ports = struct.unpack("!HH", frame[l4:l4 + 4])
+            family = "v6" if v6 else "v4"
+            if proto == 17:
+                kinds[f"{family}-dns" if 53 in ports else f"{family}-udp"] += 1
+            else:
+                payload = len(frame) - l4 - 32
+                kinds[f"{family}-tcp-data" if payload > 0 else f"{family}-tcp-ack"] += 1
+    return kinds
+
+
+def scapy_packet(kind: str, payload: bytes):
     from scapy.layers.dns import DNS, DNSQR, DNSRR
     from scapy.layers.inet import IP, TCP, UDP
-    from scapy.layers.l2 import Ether
-    from scapy.layers.tls.extensions import ServerName, TLS_Ext_ServerName
-    from scapy.layers.tls.handshake import TLSClientHello
-    from scapy.layers.tls.record import TLS
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import ARP, Ether
 
+    eth = Ether(src="02:11:22:33:44:55", dst="3c:37:86:00:00:01")
+    if kind == "arp":
+        return eth / ARP(psrc="192.168.40.23", pdst="192.168.40.1")
+    ip = IPv6(src="2001:db8:1::23", dst="2001:db8:2::9") if kind.startswith("v6") else \
+        IP(src="192.168.40.23", dst="198.18.0.9")
+    if kind.endswith("dns"):
+        return eth / ip / UDP(sport=40000, dport=53) / DNS(id=7, qr=1, qd=DNSQR(qname="i.instagram.com"),
+                                                          an=DNSRR(rrname="i.instagram.com", rdata="198.18.0.9"))
+    if kind.endswith("udp"):
+        return eth / ip / UDP(sport=443, dport=40002) / payload[:1248]
+    if kind.endswith("tcp-data"):
+        return eth / ip / TCP(sport=443, dport=40000, seq=1400, ack=1, flags="PA",
+                              options=[("NOP", None), ("NOP", None), ("Timestamp", (1, 2))]) / payload[:1388]
+    return eth / ip / TCP(sport=40000, dport=443, seq=1, ack=1400, flags="A",
+                          options=[("NOP", None), ("NOP", None), ("Timestamp", (1, 2))])
+
+
+def time_scapy(kinds: Counter, count: int) -> float:
+    """Scapy building and serialising `count` packets in the capture's own proportions of kinds."""
     payload = os.urandom(1400)
-    eth = dict(src="02:11:22:33:44:55", dst="3c:37:86:00:00:01")
-    kinds = []
-    for i in range(count):
-        r = i % 20
-        if r < 12:      # bulk data
-            p = Ether(**eth) / IP(src="198.18.3.4", dst="192.168.40.23") / TCP(sport=443, dport=40000 + i % 999,
-                                                                              seq=i * 1400, ack=1, flags="A") / payload
-        elif r < 17:    # ACKs
-            p = Ether(**eth) / IP(src="192.168.40.23", dst="198.18.3.4") / TCP(sport=40000, dport=443, seq=1,
-                                                                              ack=i * 1400, flags="A")
-        elif r < 18:    # DNS response
-            p = Ether(**eth) / IP(src="192.168.40.1", dst="192.168.40.23") / UDP(sport=53, dport=40000) / DNS(
-                id=i, qr=1, qd=DNSQR(qname="i.instagram.com"), an=DNSRR(rrname="i.instagram.com", rdata="198.18.0.9"))
-        elif r < 19:    # TLS ClientHello
-            p = Ether(**eth) / IP(src="192.168.40.23", dst="198.18.0.9") / TCP(sport=40001, dport=443, flags="PA") / \
-                TLS(msg=[TLSClientHello(ext=[TLS_Ext_ServerName(servernames=[ServerName(servername=b"i.instagram.com")])])])
-        else:           # QUIC-sized UDP
-            p = Ether(**eth) / IP(src="198.18.1.1", dst="192.168.40.23") / UDP(sport=443, dport=40002) / payload[:1250]
-        kinds.append(p)
+    total = sum(kinds.values())
+    plan = []
+    for kind, n in kinds.most_common():
+        plan += [kind] * max(1, round(count * n / total))
+    packets = [scapy_packet(kind, payload) for kind in plan]
     started = time.perf_counter()
-    for p in kinds:
+    for p in packets:
         bytes(p)
-    build = time.perf_counter() - started
-    return build
+    return len(packets), time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scapy-packets", type=int, default=3000)
     args = ap.parse_args(argv)
     pin_one_core()
-    packets, elapsed = time_simulate(args.scenario, args.minutes, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        packets, elapsed = time_simulate(args.scenario, args.minutes, args.seed, out)
+        kinds = composition(out / "capture.pcap")
     ours = packets / elapsed
-    scapy_s = time_scapy(args.scapy_packets)
-    theirs = args.scapy_packets / scapy_s
+    built, scapy_s = time_scapy(kinds, args.scapy_packets)
+    theirs = built / scapy_s
+    print("capture composition: " + ", ".join(f"{k} {n / packets:.1%}" for k, n in kinds.most_common()))
     print(f"stalkerlab simulate {args.scenario} ({args.minutes:g} min): {packets:,} packets in {elapsed:.2f} s "
           f"= {ours:,.0f} packets/s (bar 150,000: {ours / 150_000:.2f}x)")
-    print(f"scapy building the same kinds of packets: {args.scapy_packets:,} in {scapy_s:.2f} s "
+    print(f"scapy building the same kinds of packets: {built:,} in {scapy_s:.2f} s "
           f"= {theirs:,.0f} packets/s")
     print(f"ratio simulate / scapy: {ours / theirs:.0f}x (bar 100x)")
     return 0

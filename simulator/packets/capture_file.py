@@ -34,29 +34,21 @@ def pcapng_header(comment: str) -> bytes:
     return shb + idb
 
 
-def pcap_records(frames) -> list[bytes]:
-    out = []
-    pack = _PCAP_RECORD.pack
-    for ts, frame in frames:
-        n = len(frame)
-        out.append(pack(ts // 1_000_000, ts % 1_000_000, n, n))
-        out.append(frame)
-    return out
+def pcap_record(ts: int, frame: bytes) -> bytes:
+    """One classic pcap record (timestamp in microseconds)."""
+    n = len(frame)
+    return _PCAP_RECORD.pack(ts // 1_000_000, ts % 1_000_000, n, n) + frame
 
 
-def pcapng_records(frames) -> list[bytes]:
-    out = []
-    pack = _EPB.pack
-    for ts, frame in frames:
-        n = len(frame)
-        pad = (-n) % 4
-        total = 32 + n + pad
-        out.append(pack(6, total, 0, ts >> 32, ts & 0xFFFFFFFF, n, n))
-        out.append(frame + b"\0" * pad + struct.pack("<I", total))
-    return out
+def pcapng_record(ts: int, frame: bytes) -> bytes:
+    """One pcapng Enhanced Packet Block on interface 0 (timestamp in microseconds)."""
+    n = len(frame)
+    pad = (-n) % 4
+    total = 32 + n + pad
+    return _EPB.pack(6, total, 0, ts >> 32, ts & 0xFFFFFFFF, n, n) + frame + b"\0" * pad + struct.pack("<I", total)
 
 
-def write_atomic(path: Path, header: bytes, chunks: list[bytes]) -> int:
+def write_atomic(path: Path, header: bytes, chunks) -> int:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     size = len(header)

@@ -24,6 +24,7 @@ _V4 = struct.Struct("!6s6sHBBHHHBBH4s4s")
 _V6 = struct.Struct("!6s6sHIHBB16s16s")
 _TCP_TS = struct.Struct("!HHIIHHHHHHII")        # 32-byte header: NOP NOP TS option
 _UDP = struct.Struct("!HHHH")
+_PCAP_REC = struct.Struct("<IIII").pack
 
 
 def mac_bytes(mac: str) -> bytes:
@@ -128,6 +129,12 @@ class BulkUdp:
         self.head = head
 
         self.frame = self._frame_v6 if d.v6 else self._frame_v4
+        self.overhead = (74 if d.v6 else 54)      # Ethernet + IP + UDP + short header, before the slice
+
+    def pcap_record(self, ts: int, pn: int, start: int, length: int) -> bytes:
+        """The frame already wrapped in its pcap record: saves a pass over a million frames."""
+        n = self.overhead + length
+        return _PCAP_REC(ts // 1_000_000, ts % 1_000_000, n, n) + self.frame(pn, start, length)
 
     # Two folds are enough: every sum here stays below 2**32.
     def _frame_v6(self, pn: int, start: int, length: int) -> bytes:

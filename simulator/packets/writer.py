@@ -8,7 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from simulator.packets import messages, quic, tls
-from simulator.packets.capture_file import pcap_header, pcap_records, pcapng_header, pcapng_records, write_atomic
+from simulator.packets.capture_file import pcap_header, pcap_record, pcapng_header, pcapng_record, write_atomic
 from simulator.packets.certificates import chain_der
 from simulator.packets.checksum import PayloadBuffer
 from simulator.packets.frames import ACK, FIN, PROTO_TCP, PROTO_UDP, PSH, RST, SYN, BulkUdp, Direction, arp, mac_bytes
@@ -33,27 +33,31 @@ BROADCAST = b"\xff" * 6
 
 
 class Sink:
-    """Collects (timestamp in microseconds, frame) and remembers the first frame of each tag.
+    """Collects (timestamp in microseconds, record) where a record is the frame already wrapped for the
+    capture format, and remembers the first record of each tag.
 
-    Frames are sorted by timestamp alone with a stable sort, so frames with equal timestamps keep the
+    Records are sorted by timestamp alone with a stable sort, so frames with equal timestamps keep the
     order in which their session produced them."""
 
-    def __init__(self, end: float):
+    def __init__(self, end: float, fmt: str):
         self.frames: list[tuple[int, bytes]] = []
         self.end_us = int(end * 1_000_000)
         self.tags: dict[str, bytes] = {}
+        self.pcap = fmt == "pcap"
+        self.wrap = pcap_record if self.pcap else pcapng_record
 
     def add(self, t: float, frame: bytes, tag: str | None = None) -> None:
         ts = int(t * 1_000_000)
         if ts > self.end_us:
             return
-        self.frames.append((ts, frame))
+        record = self.wrap(ts, frame)
+        self.frames.append((ts, record))
         if tag and tag not in self.tags:
-            self.tags[tag] = frame
+            self.tags[tag] = record
 
 
 class Context:
-    def __init__(self, plan: CapturePlan):
+    def __init__(self, plan: CapturePlan, fmt: str = "pcap"):
         self.plan = plan
         self.lan: Lan = plan.lan
         self.rng = random.Random(plan.payload_seed)
@@ -61,7 +65,7 @@ class Context:
         self.buf = PayloadBuffer(self.rng.randbytes(BUFFER_BYTES + 20000))
         self.phone_mac = mac_bytes(plan.lan.phone_mac)
         self.gw_mac = mac_bytes(plan.lan.gateway_mac)
-        self.sink = Sink(plan.end)
+        self.sink = Sink(plan.end, fmt)
         self.phone_ident = self.rng.randrange(0x10000)
         self.boot = plan.start - self.rng.uniform(3600, 86400 * 3)    # phone uptime base for TCP timestamps
 
@@ -277,9 +281,17 @@ def _quic_transfer(ctx, up_bulk, down_bulk, t, e: Exchange, pn_c, pn_s, rtt):
     """Protected 1-RTT packets for one exchange; the phone ACKs every third packet of a download.
     This loop writes most packets of a busy phone (video), hence the local names."""
     rng, sink = ctx.rng, ctx.sink
-    append, end_us = sink.frames.append, sink.end_us
+    append, end_us, wrap = sink.frames.append, sink.end_us, sink.wrap
     bits = rng.getrandbits
-    up_frame, down_frame = up_bulk.frame, down_bulk.frame
+    if sink.pcap:
+        up_record, down_record = up_bulk.pcap_record, down_bulk.pcap_record
+    else:
+        def up_record(ts, pn, start, length):
+            return wrap(ts, up_bulk.frame(pn, start, length))
+
+        def down_record(ts, pn, start, length):
+            return wrap(ts, down_bulk.frame(pn, start, length))
+    up_frame = up_bulk.frame
     up = e.up
     if up > 0:
         n = min(up, 1200)
@@ -293,7 +305,7 @@ def _quic_transfer(ctx, up_bulk, down_bulk, t, e: Exchange, pn_c, pn_s, rtt):
             break
         n = min(up, 1200)
         pn_c += 1
-        append((ts, up_frame(pn_c, bits(20) << 1, n + 16)))
+        append((ts, up_record(ts, pn_c, bits(20) << 1, n + 16)))
         up -= n
         t += (n + 60) * 8 / UPLINK_BPS
     t += rtt + rng.uniform(0.001, 0.01)
@@ -305,12 +317,12 @@ def _quic_transfer(ctx, up_bulk, down_bulk, t, e: Exchange, pn_c, pn_s, rtt):
             break
         n = 1232 if down > 1232 else down
         pn_s += 1
-        append((ts, down_frame(pn_s, bits(20) << 1, n + 16)))
+        append((ts, down_record(ts, pn_s, bits(20) << 1, n + 16)))
         down -= n
         count += 1
         if (count % 3 == 0 or down <= 0) and ts + 200 <= end_us:
             pn_c += 1
-            append((ts + 200, up_frame(pn_c, bits(20) << 1, 20 + (count & 15))))
+            append((ts + 200, up_record(ts + 200, pn_c, bits(20) << 1, 20 + (count & 15))))
         t += step
     return t, pn_c, pn_s
 
@@ -424,7 +436,7 @@ def render(ctx: Context, session) -> None:
 def write_capture(plan: CapturePlan, path: Path, fmt: str = "pcap") -> CaptureIndex:
     if fmt not in ("pcap", "pcapng"):
         raise ValueError(f"unknown capture format {fmt!r}")
-    ctx = Context(plan)
+    ctx = Context(plan, fmt)
     for session in plan.sessions:
         render(ctx, session)
     frames = ctx.sink.frames
@@ -436,10 +448,8 @@ def write_capture(plan: CapturePlan, path: Path, fmt: str = "pcap") -> CaptureIn
             tag = wanted.get(id(frame))
             if tag is not None and tag not in key_packets:
                 key_packets[tag] = number
-    if fmt == "pcap":
-        size = write_atomic(path, pcap_header(), pcap_records(frames))
-    else:
-        size = write_atomic(path, pcapng_header(plan.comment), pcapng_records(frames))
+    header = pcap_header() if fmt == "pcap" else pcapng_header(plan.comment)
+    size = write_atomic(path, header, (record for _ts, record in frames))
     return CaptureIndex(packets=len(frames), bytes=size,
                         first_ts=frames[0][0] / 1e6 if frames else None,
                         last_ts=frames[-1][0] / 1e6 if frames else None,
