@@ -136,9 +136,8 @@ class BulkUdp:
         n = self.overhead + length
         return _PCAP_REC(ts // 1_000_000, ts % 1_000_000, n, n) + self.frame(pn, start, length)
 
-    # Two folds are enough: every sum here stays below 2**32.
-    def _frame_v6(self, pn: int, start: int, length: int) -> bytes:
-        """`start` must be even: the slice then sits at an even offset after the 12-byte header."""
+    def checksum(self, pn: int, start: int, length: int) -> int:
+        """UDP checksum; two folds are enough because every sum here stays below 2**32."""
         udp_len = 20 + length
         half = start >> 1
         prefix = self.prefix
@@ -148,26 +147,23 @@ class BulkUdp:
             total += self.buf.data[start + length - 1] << 8
         total = (total & 0xFFFF) + (total >> 16)
         total = (total & 0xFFFF) + (total >> 16)
-        return self.pack(self.before, udp_len, self.middle, udp_len, (~total) & 0xFFFF or 0xFFFF, self.head,
+        return (~total) & 0xFFFF or 0xFFFF
+
+    def _frame_v6(self, pn: int, start: int, length: int) -> bytes:
+        """`start` must be even: the slice then sits at an even offset after the 12-byte header."""
+        udp_len = 20 + length
+        return self.pack(self.before, udp_len, self.middle, udp_len, self.checksum(pn, start, length), self.head,
                          pn >> 16 & 0xFF, pn & 0xFFFF) + self.view[start:start + length]
 
     def _frame_v4(self, pn: int, start: int, length: int) -> bytes:
         d = self.d
         udp_len = 20 + length
-        half = start >> 1
-        prefix = self.prefix
-        total = self.const + udp_len + udp_len + (pn >> 16 & 0xFF) + (pn & 0xFFFF) \
-            + prefix[half + (length >> 1)] - prefix[half]
-        if length & 1:
-            total += self.buf.data[start + length - 1] << 8
-        total = (total & 0xFFFF) + (total >> 16)
-        total = (total & 0xFFFF) + (total >> 16)
         ident = d.ident = (d.ident + 1) & 0xFFFF
         ip_sum = d.ip_const + udp_len + 20 + ident
         ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
         ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
         return self.pack(self.before, udp_len + 20, ident, self.middle, (~ip_sum) & 0xFFFF, self.addrs, udp_len,
-                         (~total) & 0xFFFF or 0xFFFF, self.head, pn >> 16 & 0xFF, pn & 0xFFFF) \
+                         self.checksum(pn, start, length), self.head, pn >> 16 & 0xFF, pn & 0xFFFF) \
             + self.view[start:start + length]
 
 

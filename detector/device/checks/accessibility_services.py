@@ -6,11 +6,9 @@ renamed) monitoring app leaves behind."""
 
 from __future__ import annotations
 
-from detector.device.acquisition import ArtefactError
 from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.checks.powers import Power, power_findings
-from detector.device.context import DeviceContext, NotCollected
-from detector.device.formats.settings import components
+from detector.device.checks.powers import Power, enabled_components, power_findings
+from detector.device.context import DeviceContext
 from detector.findings import Finding, TimelineRow
 
 POWER = Power(
@@ -24,30 +22,8 @@ POWER = Power(
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
-    holders: dict[str, list] = {}
-    comps: dict[str, set[str]] = {}
-    sources = []
-    problem = None
-    try:
-        for svc in ctx.accessibility_enabled:
-            holders.setdefault(svc.package, []).append(ctx.evidence(svc.file, svc.line, text=svc.text))
-            comps.setdefault(svc.package, set()).add(f"{svc.package}/{svc.cls}")
-        sources.append("dumpsys accessibility")
-    except NotCollected:
-        pass
-    except ArtefactError as exc:
-        problem = exc
-    setting = ctx.setting("enabled_accessibility_services")
-    if setting is not None:
-        value, file, line = setting
-        sources.append(file)
-        for pkg, cls in components(value):
-            holders.setdefault(pkg, []).append(ctx.evidence(file, line))
-            comps.setdefault(pkg, set()).add(f"{pkg}/{cls}")
-    if not sources:
-        if problem:
-            raise problem
-        raise NotCollected("no dumpsys accessibility and no enabled_accessibility_services setting")
+    holders, comps, sources, problem = enabled_components(
+        ctx, "accessibility_enabled", "accessibility", "enabled_accessibility_services")
     out = CheckOutput(findings=power_findings(ctx, POWER, holders, comps))
     if ctx.inventory_complete:
         for pkg, ev in holders.items():

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from detector.device.acquisition import ArtefactError
 from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.checks.powers import Power, power_findings
-from detector.device.context import DeviceContext, NotCollected
-from detector.device.formats.settings import components
+from detector.device.checks.powers import Power, enabled_components, power_findings
+from detector.device.context import DeviceContext
 
 POWER = Power(
     rule_id="dev.notification_listener",
@@ -19,29 +17,8 @@ POWER = Power(
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
-    holders: dict[str, list] = {}
-    comps: dict[str, set[str]] = {}
-    sources, problem = [], None
-    try:
-        for x in ctx.notification_listeners:
-            holders.setdefault(x.package, []).append(ctx.evidence(x.file, x.line, text=x.text))
-            comps.setdefault(x.package, set()).add(f"{x.package}/{x.cls}")
-        sources.append("dumpsys notification")
-    except NotCollected:
-        pass
-    except ArtefactError as exc:
-        problem = exc
-    setting = ctx.setting("enabled_notification_listeners")
-    if setting is not None:
-        value, file, line = setting
-        sources.append(file)
-        for pkg, cls in components(value):
-            holders.setdefault(pkg, []).append(ctx.evidence(file, line))
-            comps.setdefault(pkg, set()).add(f"{pkg}/{cls}")
-    if not sources:
-        if problem:
-            raise problem
-        raise NotCollected("no dumpsys notification and no enabled_notification_listeners setting")
+    holders, comps, sources, problem = enabled_components(
+        ctx, "notification_listeners", "notification", "enabled_notification_listeners")
     out = CheckOutput(findings=power_findings(ctx, POWER, holders, comps))
     out.detail = f"{len(holders)} apps with notification access ({' + '.join(sources)})"
     out.problem = str(problem or "")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from detector.device.acquisition import ArtefactError
 from detector.device.checks.check import how_installed, install_evidence, level_for_power
-from detector.device.context import DeviceContext
+from detector.device.context import DeviceContext, NotCollected
+from detector.device.formats.settings import components
 from detector.findings import Evidence, Finding
 
 
@@ -39,3 +41,34 @@ def power_findings(ctx: DeviceContext, power: Power, holders: dict[str, list[Evi
             benign_explanations=power.benign, safety_note=level in ("medium", "high"),
             first_seen=app.first_install if app else None, tags=("heuristic",)))
     return out
+
+
+def enabled_components(ctx: DeviceContext, records: str, service: str, setting_key: str):
+    """Who holds a power granted per component (accessibility, notification access), from both the
+    dumpsys service and the secure setting. Returns (holders, components, sources read, problem)."""
+    holders: dict[str, list[Evidence]] = {}
+    comps: dict[str, set[str]] = {}
+    sources: list[str] = []
+    problem = None
+    try:
+        for item in getattr(ctx, records):
+            holders.setdefault(item.package, []).append(ctx.evidence(item.file, item.line, text=item.text))
+            comps.setdefault(item.package, set()).add(f"{item.package}/{item.cls}")
+        sources.append(f"dumpsys {service}")
+    except NotCollected:
+        pass
+    except ArtefactError as exc:
+        problem = exc
+    setting = ctx.setting(setting_key)
+    if setting is not None:
+        value, file, line = setting
+        sources.append(file)
+        for pkg, cls in components(value):
+            holders.setdefault(pkg, []).append(ctx.evidence(file, line))
+            comps.setdefault(pkg, set()).add(f"{pkg}/{cls}")
+    if not sources:
+        if problem:
+            raise problem
+        raise NotCollected(f"no dumpsys {service} and no {setting_key} setting")
+    return holders, comps, sources, problem
+
