@@ -16,6 +16,7 @@ COMMANDS = (
     "demo",
     "scenarios",
     "simulate",
+    "detect",
     "replay",
     "course",
 )

@@ -1,0 +1,167 @@
+"""Capture facts -> the records each rule stream reads, the observations and the coverage.
+
+Streams: `dns` (every query and response), `tls` (every ClientHello, with the server's certificate when
+TLS 1.2 shows it), `http` (request heads), `destination` (behaviour per server, see destinations.py),
+`ioc` (every observation that matched an indicator), `capture` (one record: what could be seen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from detector.analysis.destinations import build_destinations, scope_of
+from detector.analysis.observations import ObservationLog
+from detector.capture.flows import CaptureFacts, flow_record
+from detector.findings import Evidence, TimelineRow
+from detector.iocs import IndicatorSet
+from detector.stimuli import Stimulus
+
+ENCRYPTED_DNS_NAMES = ("dns.google", "cloudflare-dns.com", "chrome.cloudflare-dns.com", "dns.quad9.net",
+                       "one.one.one.one", "dns.adguard.com", "doh.opendns.com", "mozilla.cloudflare-dns.com")
+VPN_PORTS = (51820, 1194, 500, 4500, 1701)
+SHORT_CAPTURE_S = 600
+IDLE_PACKETS_PER_MINUTE = 40
+
+
+@dataclass
+class NetworkAnalysis:
+    streams: dict[str, list[dict]]
+    observations: ObservationLog
+    coverage: dict
+    timeline: list[TimelineRow] = field(default_factory=list)
+
+
+def _frame_evidence(frame: int | None, time: float, text: str) -> list[Evidence]:
+    return [Evidence("capture", f"frame {frame}", time=time, frame=frame, text=text)] if frame else []
+
+
+def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list[Stimulus]) -> NetworkAnalysis:
+    log = ObservationLog()
+    streams: dict[str, list[dict]] = {k: [] for k in ("dns", "tls", "http", "flow", "destination", "ioc", "capture")}
+    ip_names: dict[str, str] = {}
+    resolved: set[str] = set()
+
+    def ioc(hits, observed_as: str, observed: str, time: float, frame: int | None, text: str) -> None:
+        for hit in hits:
+            log.match({"dns": "dns", "sni": "sni", "http host": "http_hosts", "address": "ips",
+                       "certificate": "sni"}.get(observed_as, "dns"), observed,
+                      {"indicator": hit.value, "kind": hit.kind, "role": hit.role, "family": hit.family,
+                       "feed": hit.feed})
+            streams["ioc"].append({"value": hit.value, "kind": hit.kind, "role": hit.role, "family": hit.family,
+                      "family_type": hit.family_type, "feed": hit.feed, "observed": observed,
+                      "observed_as": observed_as, "_indicator": hit, "_first_seen": time, "_last_seen": time,
+                      "_evidence": _frame_evidence(frame, time, text)})
+
+    for q in facts.dns:
+        name = q["name"]
+        if name.endswith(".local"):
+            continue
+        matches = indicators.match_domain(name)
+        top = next((h for h in matches if h.role == "c2"), matches[0] if matches else None)
+        if not q["response"]:
+            log.see("dns", name, q["time"], q["frame"])
+            ioc(matches, "dns", name, q["time"], q["frame"], f"DNS query {name} ({q['qtype']})")
+        else:
+            for rtype, value, _ttl in q["answers"]:
+                if rtype in ("A", "AAAA"):
+                    resolved.add(value)
+                    ip_names.setdefault(value, name)
+        streams["dns"].append({
+            "name": name, "qtype": q["qtype"], "response": q["response"], "rcode": q["rcode"],
+            "answers": [v for _t, v, _l in q["answers"]], "ioc_role": top.role if top else None,
+            "ioc_family": top.family if top else None, "ioc_value": top.value if top else None,
+            "_first_seen": q["time"], "_last_seen": q["time"],
+            "_evidence": _frame_evidence(q["frame"], q["time"],
+                                         f"DNS {'response' if q['response'] else 'query'} {name} {q['qtype']}"
+                                         f" rcode {q['rcode']}")})
+
+    flows = []
+    for f in facts.flows:
+        rec = flow_record(f)
+        if rec["dport"] in (53, 5353, 67, 68) or scope_of(rec["dst"]) != "internet":
+            continue
+        http = f.http
+        http_name = http["host"].split(":")[0] if http and http["host"] else None
+        rec["name"] = f.sni or http_name or ip_names.get(rec["dst"])
+        flows.append(rec)
+        log.see("ips", rec["dst"], rec["start"], rec["first_frame"])
+        ioc(indicators.match_ip(rec["dst"]), "address", rec["dst"], rec["start"], rec["first_frame"],
+            f"{rec['proto'].upper()} connection to {rec['dst']}:{rec['dport']}")
+        if f.sni:
+            log.see("sni", f.sni, rec["start"], f.hello_frame)
+            ioc(indicators.match_domain(f.sni), "sni", f.sni, rec["start"], f.hello_frame,
+                f"TLS ClientHello server name {f.sni}")
+        if f.hello:
+            cert = (f.cert or [None])[0]
+            streams["tls"].append({
+                "client_hello": True, "sni": f.sni, "server": f.sni or rec["dst"], "dst_ip": rec["dst"],
+                "dst_port": rec["dport"], "version": f.hello["version"], "alpn": f.hello["alpn"],
+                "ja3_md5": f.hello["ja3_md5"], "quic": rec["proto"] == "udp",
+                "cert_self_signed": cert["self_signed"] if cert else None,
+                "cert_subject": cert["subject"] if cert else None, "cert_issuer": cert["issuer"] if cert else None,
+                "cert_issuer_org": cert["issuer_org"] if cert else None, "cert_sha1": cert["sha1"] if cert else None,
+                "cert_not_before": cert["not_before"] if cert else None,
+                "cert_not_after": cert["not_after"] if cert else None,
+                "_first_seen": rec["start"], "_last_seen": rec["end"],
+                "_evidence": _frame_evidence(f.hello_frame, rec["start"], f"ClientHello to {f.sni or rec['dst']}")
+                + _frame_evidence(f.cert_frame, rec["start"], f"Certificate {cert['subject'] if cert else ''}")})
+            for c in f.cert or ():
+                ioc(indicators.match_cert_sha1(c["sha1"]), "certificate", c["sha1"], rec["start"], f.cert_frame,
+                    f"certificate {c['subject']} SHA-1 {c['sha1']}")
+        if http:
+            host = http["host"].split(":")[0]
+            log.see("http_hosts", host, rec["start"], f.http_frame)
+            ioc(indicators.match_domain(host), "http host", host, rec["start"], f.http_frame,
+                f"{http['method']} http://{http['host']}{http['path']}")
+            streams["http"].append({**http, "host": host, "dst_ip": rec["dst"], "dst_port": rec["dport"],
+                                    "_first_seen": rec["start"], "_last_seen": rec["end"],
+                                    "_evidence": _frame_evidence(f.http_frame, rec["start"],
+                                                                 f"{http['method']} {http['host']}{http['path']}")})
+    streams["flow"] = flows
+    names_hidden, encrypted = _encrypted_dns(flows, facts)
+    destinations = build_destinations(flows, stimuli, resolved, names_hidden)
+    streams["destination"] = destinations
+    coverage = _coverage(facts, flows, names_hidden, encrypted)
+    streams["capture"] = [coverage]
+    return NetworkAnalysis(streams, log, coverage, _timeline(destinations, flows))
+
+
+def _encrypted_dns(flows: list[dict], facts: CaptureFacts) -> tuple[bool, list[str]]:
+    seen = sorted({f"{f['name'] or f['dst']}:{f['dport']}" for f in flows
+                   if f["dport"] == 853 or (f["name"] or "") in ENCRYPTED_DNS_NAMES})
+    plain = sum(1 for q in facts.dns if not q["response"] and not q["name"].endswith(".local"))
+    connections = sum(1 for f in flows if f["proto"] == "tcp")
+    # names are hidden when lookups go encrypted and plain DNS no longer explains the connections
+    return bool(seen) and plain < max(3, connections // 4), seen
+
+
+def _coverage(facts: CaptureFacts, flows: list[dict], names_hidden: bool, encrypted: list[str]) -> dict:
+    state = facts.state
+    duration = (state.last_ts - state.first_ts) if state.first_ts is not None else 0.0
+    total = sum(f["bytes_out"] + f["bytes_in"] for f in flows) or 1
+    vpn = [f for f in flows if f["proto"] == "udp" and f["dport"] in VPN_PORTS]
+    vpn_bytes = sum(f["bytes_out"] + f["bytes_in"] for f in vpn)
+    quic_bytes = sum(f["bytes_out"] + f["bytes_in"] for f in flows if f["proto"] == "udp" and f["dport"] == 443)
+    minutes = max(duration / 60, 1 / 60)
+    active = {int((f["start"] - (state.first_ts or 0)) // 60) for f in flows}
+    idle = facts.packets / minutes < IDLE_PACKETS_PER_MINUTE or len(flows) < 5
+    return {
+        "duration_s": round(duration, 3), "duration_min": round(duration / 60, 1), "packets": facts.packets,
+        "flows": len(flows), "active_minutes": len(active), "idle": idle,
+        "activity": "barely used" if idle else "in use",
+        "short": duration < SHORT_CAPTURE_S, "names_hidden": names_hidden,
+        "encrypted_dns": encrypted, "dns_queries": sum(1 for q in facts.dns if not q["response"]),
+        "vpn_share": round(vpn_bytes / total, 3), "vpn_endpoint": f"{vpn[0]['dst']}:{vpn[0]['dport']}" if vpn else None,
+        "quic_share": round(quic_bytes / total, 3), "truncated": state.truncated, "partial_reason": state.problem,
+    }
+
+
+def _timeline(destinations: list[dict], flows: list[dict]) -> list[TimelineRow]:
+    """Key network moments for the install-story timeline: first contact with each server that behaves
+    like a beacon or receives uploads after actions."""
+    rows = []
+    for d in destinations:
+        if (d["beacon_count"] or 0) >= 4 or d["actions_followed"] >= 2:
+            rows.append(TimelineRow(d["_first_seen"], "capture", f"First connection to {d['label']}",
+                                    d["_evidence"][0].ref if d["_evidence"] else "", d["label"]))
+    return rows

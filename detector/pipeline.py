@@ -1,0 +1,144 @@
+"""`stalkerlab detect` from inputs to the report dict: capture -> events -> rules -> findings; device
+folder -> checks -> findings; both -> verdict, families, timeline, observations, coverage, manifest.
+
+The report is a pure function of the inputs and settings (no wall clock, host or user in it), so the
+same evidence always gives a byte-identical report.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from detector.analysis.network import analyse_network
+from detector.capture.flows import analyse_packets
+from detector.capture.reader import CaptureError
+from detector.device import analyse_device
+from detector.findings import SAFETY_NOTE, Finding, TimelineRow
+from detector.iocs import load_feeds
+from detector.rules.engine import run_rules
+from detector.rules.schema import load_rules
+from detector.stimuli import load_stimuli
+from detector.verdict import decide
+from stalkerlab import __version__
+from stalkerlab.errors import UserError
+
+REPORT_SCHEMA = "stalkerlab-report/1"
+VERDICT_WORDS = {
+    "stalkerware": "Signs of stalkerware were found on this phone.",
+    "stalkerware-suspected": "This phone shows signs that look like stalkerware, but no known app was identified.",
+    "watchware": "A monitoring app that does not hide itself (for example parental control) was found.",
+    "no-indicators": "We found no known signs of stalkerware. This is not proof that the phone is free of "
+                     "monitoring.",
+    "inconclusive": "We could not check this phone properly, so we cannot say either way.",
+}
+
+
+@dataclass
+class DetectInputs:
+    pcap: Path | None = None
+    device: Path | None = None
+    stimuli: Path | None = None
+    feeds: list[Path] = field(default_factory=list)
+    rules: list[Path] = field(default_factory=list)
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    if path.is_dir():
+        for item in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(str(item.relative_to(path)).encode() + b"\0")
+            digest.update(item.read_bytes())
+            size += item.stat().st_size
+    else:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _finding_dict(f: Finding) -> dict:
+    d = asdict(f)
+    d["first_seen"], d["last_seen"] = iso(f.first_seen), iso(f.last_seen)
+    for e in d["evidence"]:
+        e["time"] = iso(e["time"])
+    return d
+
+
+def run_detection(inputs: DetectInputs) -> dict:
+    if not inputs.pcap and not inputs.device:
+        raise UserError("give a capture (--pcap FILE) or a device folder (--device DIR|ZIP), or both")
+    for label, path in (("--pcap", inputs.pcap), ("--device", inputs.device), ("--stimuli", inputs.stimuli)):
+        if path is not None and not Path(path).exists():
+            raise UserError(f"{path}: no such file or folder (given as {label})")
+    indicators = load_feeds(inputs.feeds)
+    rules = load_rules(inputs.rules)
+    stimuli = load_stimuli(inputs.stimuli) if inputs.stimuli else []
+    findings: list[Finding] = []
+    timeline: list[TimelineRow] = [TimelineRow(s.time, "stimuli", f"The person: {s.action}"
+                                               + (f" ({s.note})" if s.note else ""), "stimuli.json")
+                                   for s in stimuli]
+    suppressed: list[dict] = []
+    observations = {"dns": [], "sni": [], "http_hosts": [], "ips": []}
+    coverage: dict = {"capture": None, "device": None}
+    capture_meta = {"first_packet_time": None, "last_packet_time": None, "packets": 0}
+    if inputs.pcap:
+        try:
+            facts = analyse_packets(Path(inputs.pcap))
+        except CaptureError as exc:
+            raise UserError(str(exc)) from None
+        net = analyse_network(facts, indicators, stimuli)
+        net_findings, suppressed = run_rules(rules, net.streams)
+        findings.extend(net_findings)
+        timeline.extend(net.timeline)
+        observations = net.observations.as_report(iso)
+        coverage["capture"] = net.coverage
+        capture_meta = {"first_packet_time": iso(facts.state.first_ts), "last_packet_time": iso(facts.state.last_ts),
+                        "packets": facts.packets}
+    if inputs.device:
+        device = analyse_device(Path(inputs.device), indicators)
+        findings.extend(device.findings)
+        timeline.extend(device.timeline)
+        coverage["device"] = {"collected": True, "checks": [asdict(s) for s in device.statuses]}
+    verdict = decide(findings, have_capture=bool(inputs.pcap), have_device=bool(inputs.device))
+    if coverage["capture"] and coverage["capture"]["truncated"]:
+        verdict.reasons.append({"code": "partial", "text": "The capture file is cut short: "
+                                + coverage["capture"]["partial_reason"] + ". The analysis covers what was read."})
+    timeline.sort(key=lambda r: (r.time, r.source, r.what))
+    manifest_inputs = []
+    for role, path in (("pcap", inputs.pcap), ("device", inputs.device), ("stimuli", inputs.stimuli)):
+        if path:
+            digest, size = _sha256(Path(path))
+            manifest_inputs.append({"role": role, "path": Path(path).name, "sha256": digest, "size": size})
+    return {
+        "schema": REPORT_SCHEMA,
+        "verdict": verdict.verdict,
+        "verdict_text": VERDICT_WORDS[verdict.verdict],
+        "verdict_reasons": verdict.reasons,
+        "safety_note": SAFETY_NOTE,
+        "families": [a.as_dict() for a in verdict.families],
+        "findings": [_finding_dict(f) for f in findings],
+        "suppressed": suppressed,
+        "timeline": [{"time": iso(r.time), "source": r.source, "what": r.what, "ref": r.ref, "subject": r.subject}
+                     for r in timeline],
+        "observations": observations,
+        "coverage": coverage,
+        "stimuli": [{"time": iso(s.time), "action": s.action, "note": s.note} for s in stimuli] or None,
+        "manifest": {
+            "tool": {"name": "stalkerlab", "version": __version__},
+            "inputs": manifest_inputs,
+            "feeds": [f.as_dict() for f in indicators.feeds],
+            "rules": sorted(r.id for r in rules),
+            "settings": {"extra_rules": [Path(p).name for p in inputs.rules]},
+            "capture": capture_meta,
+        },
+    }
