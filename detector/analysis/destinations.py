@@ -15,6 +15,7 @@ from collections import defaultdict
 from detector.findings import Evidence
 from detector.stimuli import Stimulus
 
+VPN_PORTS = (51820, 1194, 500, 4500, 1701)
 # An upload "follows" an action when it starts within this many seconds after it.
 ACTION_WINDOW_S = 60.0
 # Bursts at least this big count as uploads (a beacon is a few hundred bytes).
@@ -117,6 +118,8 @@ def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips:
             "transport": proto,
             "scope": scope_of(dst),
             "sni": items[0].get("sni"),
+            # a VPN tunnel carries everything the phone does, so "uploads after actions" mean nothing there
+            "tunnel": proto == "udp" and port in VPN_PORTS,
             "resolved": any(f["dst"] in resolved_ips for f in items),
             "dns_hidden": dns_hidden,
             "flows": len(items),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from detector.analysis.destinations import build_destinations, scope_of
+from detector.analysis.destinations import VPN_PORTS, build_destinations, scope_of
 from detector.analysis.observations import ObservationLog
 from detector.capture.flows import CaptureFacts, flow_record
 from detector.findings import Evidence, TimelineRow
@@ -18,7 +18,6 @@ from detector.stimuli import Stimulus
 
 ENCRYPTED_DNS_NAMES = ("dns.google", "cloudflare-dns.com", "chrome.cloudflare-dns.com", "dns.quad9.net",
                        "one.one.one.one", "dns.adguard.com", "doh.opendns.com", "mozilla.cloudflare-dns.com")
-VPN_PORTS = (51820, 1194, 500, 4500, 1701)
 SHORT_CAPTURE_S = 600
 IDLE_PACKETS_PER_MINUTE = 40
 

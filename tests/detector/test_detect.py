@@ -1,0 +1,143 @@
+"""`stalkerlab detect` end to end on simulated phones: verdicts, families, deterministic reports,
+one-line errors, partial analyses, tshark parity and the confusion matrix over the catalogue."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detector.iocs import load_feeds
+from detector.pipeline import DetectInputs, run_detection
+from simulator.simulate import prepare_scenario, simulate
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("phone") / "case"
+    truth = simulate(prepare_scenario("stalkerware-https-sni"), 4, folder, duration_min=20).truth
+    return folder, truth
+
+
+def detect(run_cli, folder: Path, out: Path, *extra: str):
+    return run_cli("detect", "--pcap", folder / "capture.pcap", "--device", folder / "device",
+                   "--stimuli", folder / "stimuli.json", "--out", out, *extra)
+
+
+def test_known_stalkerware_is_found_and_named(run_cli, phone, tmp_path):
+    folder, truth = phone
+    code, out, err = detect(run_cli, folder, tmp_path / "r")
+    assert code == 0, err
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["verdict"] == "stalkerware" and "Verdict: stalkerware" in out
+    assert report["families"][0]["name"] == truth["family"] and report["families"][0]["confidence"] == "high"
+    rule_ids = {f["rule_id"] for f in report["findings"]}
+    assert "net.ioc.c2" in rule_ids and "dev.ioc.package" in rule_ids
+    c2 = next(f for f in report["findings"] if f["rule_id"] == "net.ioc.c2")
+    assert c2["safety_note"] and c2["evidence"][0]["frame"] in truth["key_packets"].values()
+    names = {o["name"] for o in report["observations"]["dns"]}
+    assert set(truth["c2"]["domains"]) <= names
+
+
+def test_report_json_is_byte_identical_and_run_facts_are_apart(run_cli, phone, tmp_path):
+    folder, _ = phone
+    assert detect(run_cli, folder, tmp_path / "a")[0] == 0
+    assert detect(run_cli, folder, tmp_path / "b")[0] == 0
+    assert (tmp_path / "a" / "report.json").read_bytes() == (tmp_path / "b" / "report.json").read_bytes()
+    run = json.loads((tmp_path / "a" / "run.json").read_text())
+    assert {"started", "finished", "host", "user"} <= set(run)
+    assert '"started"' not in (tmp_path / "a" / "report.json").read_text()
+
+
+def test_html_is_self_contained_and_safe_first(run_cli, phone, tmp_path):
+    folder, _ = phone
+    assert detect(run_cli, folder, tmp_path / "r")[0] == 0
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert page.index("Signs of stalkerware") < page.index("Technical annex")
+    assert "safety plan" in page
+    assert not re.search(r"(src|href)=['\"]https?://", page)
+
+
+def test_no_input_and_bad_files_are_one_line_errors(run_cli, tmp_path):
+    code, _, err = run_cli("detect", "--out", tmp_path / "r")
+    assert code == 2 and err.count("\n") == 1
+    junk = tmp_path / "junk.pcap"
+    junk.write_bytes(b"\x00\x01garbage" * 50)
+    code, _, err = run_cli("detect", "--pcap", junk, "--out", tmp_path / "r")
+    assert code == 2 and str(junk) in err and "not a pcap" in err and err.count("\n") == 1
+    empty = tmp_path / "empty.pcap"
+    empty.write_bytes(b"")
+    code, _, err = run_cli("detect", "--pcap", empty, "--out", tmp_path / "r")
+    assert code == 2 and "empty" in err
+
+
+def test_a_truncated_capture_gives_a_partial_analysis(phone, tmp_path):
+    folder, _ = phone
+    data = (folder / "capture.pcap").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[: len(data) // 2 + 7])
+    report = run_detection(DetectInputs(pcap=cut))
+    assert report["coverage"]["capture"]["truncated"]
+    assert any(r["code"] == "partial" for r in report["verdict_reasons"])
+
+
+def test_domain_indicators_match_on_label_boundaries():
+    feed = load_feeds()
+    assert feed.match_domain("x.api.mirrorsync.example")[0].family == "MirrorSpy"
+    assert not feed.match_domain("evilmirrorsync.example")
+    assert not feed.match_domain("telemetry.owl-metrics.example"), "the unknown family must not be in the feed"
+
+
+@pytest.mark.slow
+def test_names_equal_what_tshark_extracts(phone):
+    if shutil.which("tshark") is None:
+        pytest.skip("tshark is not installed")
+    folder, _ = phone
+    report = run_detection(DetectInputs(pcap=folder / "capture.pcap"))
+    out = subprocess.run(["tshark", "-r", str(folder / "capture.pcap"), "-T", "fields", "-E", "separator=|",
+                          "-e", "dns.qry.name", "-e", "tls.handshake.extensions_server_name", "-e", "http.host"],
+                         capture_output=True, text=True, check=True).stdout
+    dns, sni, hosts = set(), set(), set()
+    for line in out.splitlines():
+        d, s, h = (line.split("|") + ["", "", ""])[:3]
+        dns.update(n for n in d.split(",") if n and not n.endswith(".local"))
+        sni.update(n for n in s.split(",") if n)
+        hosts.update(n.split(":")[0] for n in h.split(",") if n)
+    assert {o["name"] for o in report["observations"]["dns"]} == dns
+    assert {o["name"] for o in report["observations"]["sni"]} == sni
+    assert {o["name"] for o in report["observations"]["http_hosts"]} == hosts
+
+
+@pytest.mark.slow
+def test_real_family_from_echap_is_found(shared_dir, tmp_path):
+    import yaml
+
+    feed = shared_dir / "echap" / "ioc.yaml"
+    entries = yaml.safe_load(feed.read_text())
+    entry = next(e for e in entries if e.get("packages") and (e.get("c2") or {}).get("domains"))
+    folder = tmp_path / "real"
+    simulate(prepare_scenario("stalkerware-https-sni", feed=feed, family_name=entry["name"]), 3, folder,
+             duration_min=15)
+    report = run_detection(DetectInputs(folder / "capture.pcap", folder / "device", feeds=[feed]))
+    assert report["verdict"] == "stalkerware"
+    assert report["families"][0]["name"] == entry["name"]
+
+
+@pytest.mark.slow
+def test_confusion_matrix_over_the_catalogue(capsys):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from bench_detector_accuracy import evaluate
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    result = evaluate(range(1, 3), 20)
+    print("\n".join(capsys.readouterr().out.splitlines()))
+    assert result["correct"] / result["total"] >= 0.98
+    assert not result["false_stalkerware"] and not result["unnamed"]
