@@ -117,7 +117,8 @@ def run_detection(inputs: DetectInputs) -> dict:
     manifest_inputs = []
     for role, path in (("pcap", inputs.pcap), ("device", inputs.device), ("stimuli", inputs.stimuli)):
         if path:
-            digest, size = _sha256(Path(path))
+            # the capture was hashed while it was read
+            digest, size = (facts.state.sha256, facts.state.size) if role == "pcap" else _sha256(Path(path))
             manifest_inputs.append({"role": role, "path": Path(path).name, "sha256": digest, "size": size})
     return {
         "schema": REPORT_SCHEMA,

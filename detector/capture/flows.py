@@ -65,25 +65,22 @@ def analyse_packets(path: Path) -> CaptureFacts:
     unpack_ports = struct.Struct("!HH").unpack_from
     total_bytes = 0
     count = 0
-    for number, ts, pkt in read_packets(path, state):
+    for number, ts, pkt, o in read_packets(path, state):
         count += 1
-        if len(pkt) < 20:
-            continue
-        version = pkt[0] >> 4
+        version = pkt[o] >> 4
         if version == 4:
-            ihl = (pkt[0] & 0x0F) * 4
-            proto = pkt[9]
-            if pkt[6] & 0x1F or pkt[7]:           # a later fragment: no transport header
+            proto = pkt[o + 9]
+            if pkt[o + 6] & 0x1F or pkt[o + 7]:       # a later fragment: no transport header
                 continue
-            src, dst = pkt[12:16], pkt[16:20]
-            end = (pkt[2] << 8) | pkt[3]
-            l4 = ihl
-        elif version == 6 and len(pkt) >= 40:
-            proto, l4 = pkt[6], 40
+            src, dst = pkt[o + 12:o + 16], pkt[o + 16:o + 20]
+            end = o + ((pkt[o + 2] << 8) | pkt[o + 3])
+            l4 = o + (pkt[o] & 0x0F) * 4
+        elif version == 6 and len(pkt) >= o + 40:
+            proto, l4 = pkt[o + 6], o + 40
             while proto in (0, 43, 60) and l4 + 8 <= len(pkt):    # hop-by-hop, routing, destination options
                 proto, l4 = pkt[l4], l4 + 8 + pkt[l4 + 1] * 8
-            src, dst = pkt[8:24], pkt[24:40]
-            end = 40 + ((pkt[4] << 8) | pkt[5])
+            src, dst = pkt[o + 8:o + 24], pkt[o + 24:o + 40]
+            end = o + 40 + ((pkt[o + 4] << 8) | pkt[o + 5])
         else:
             continue
         if proto not in (6, 17) or l4 + 8 > len(pkt):
@@ -94,7 +91,7 @@ def analyse_packets(path: Path) -> CaptureFacts:
         else:
             data_at = l4 + 8
         payload_len = min(end, len(pkt)) - data_at
-        total_bytes += len(pkt)
+        total_bytes += len(pkt) - o
         key = (proto, src, sport, dst, dport)
         flow = flows.get(key)
         outbound = True
@@ -107,7 +104,7 @@ def analyse_packets(path: Path) -> CaptureFacts:
         flow.end = ts
         if outbound:
             flow.pk_out += 1
-            flow.b_out += len(pkt)
+            flow.b_out += len(pkt) - o
             if payload_len > 0:
                 flow.payload_out += payload_len
                 if ts - flow.last_out > BURST_GAP_S:
@@ -118,7 +115,7 @@ def analyse_packets(path: Path) -> CaptureFacts:
                 flow.last_out = ts
         else:
             flow.pk_in += 1
-            flow.b_in += len(pkt)
+            flow.b_in += len(pkt) - o
             flow.payload_in += max(payload_len, 0)
         if payload_len <= 0:
             continue
