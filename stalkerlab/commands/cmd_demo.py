@@ -42,4 +42,17 @@ def run(args) -> int:
     for upload in t["uploads"]:
         print(f"  After '{upload['action']}' it uploaded {upload['bytes']} bytes (packet {upload['packet']})")
     print(f"\n  Why: {t['explanation']}")
+
+    from detector.pipeline import DetectInputs, run_detection
+    from detector.report_output import render_html, report_json_text, write_text_atomic
+
+    report = run_detection(DetectInputs(out / t["capture"]["file"], out / "device", out / "stimuli.json"))
+    (out / "report").mkdir(exist_ok=True)
+    write_text_atomic(out / "report" / "report.json", report_json_text(report))
+    write_text_atomic(out / "report" / "report.html", render_html(report))
+    print("\nThe detector, run on the same files (offline, nothing contacted):")
+    print(f"  Verdict: {report['verdict']} ({report['verdict_text']})")
+    for family in report["families"]:
+        print(f"  Family: {family['name']}, confidence {family['confidence']}")
+    print(f"  Report: {out / 'report' / 'report.html'}  (open it in a web browser)")
     return 0
