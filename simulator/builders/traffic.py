@@ -70,6 +70,10 @@ class TrafficBuilder:
         self.fake.seed_instance(derived_rng(inst.seed, "payloads").getrandbits(32))
         self.lan = make_lan(self.scenario.network, inst.persona.hostname, self.rng)
         self.book = AddressBook(self.rng)
+        # Addresses that are indicators of any family must never be handed to another server by chance:
+        # a benign phone would then "contact" a C2 address.
+        for address in known_indicator_ips(inst):
+            self.book.reserve(address)
         self.sessions: list[Session] = []
         self.facts = TrafficFacts()
         self.dns_expiry: dict[str, float] = {}
@@ -510,6 +514,13 @@ class FamilyTraffic:
         return HttpExchange(at=at, method="POST", host=f"{host}:{self.b.port}", path=path, headers=headers,
                             body=body, status=200, response_headers=(("Content-Type", "application/json"),),
                             response_body=response, tag=tag)
+
+
+def known_indicator_ips(inst: ScenarioInstance) -> set[str]:
+    from simulator.world.catalogue import Catalogue
+
+    families = list(Catalogue().families.values()) + [fi.family for fi in inst.families]
+    return {ip for family in families for ip in family.c2_ips}
 
 
 def build_traffic(inst: ScenarioInstance) -> tuple[CapturePlan, TrafficFacts]:
