@@ -161,3 +161,17 @@ def test_listed_certificates_are_the_real_signer_certificates(fid):
 
     family = CATALOGUE.families[fid]
     assert family.certificates == (certificate_sha1(family.signer),)
+
+
+def test_indicator_addresses_are_never_given_to_other_servers():
+    from simulator.plan import DnsLookup, TcpSession, UdpSession
+
+    indicator_ips = {ip for f in CATALOGUE.families.values() for ip in f.c2_ips}
+    for sid in ("watchware-parental", "benign-busy-phone", "unknown-family"):
+        for seed in range(40):
+            plan, _ = build_traffic(instantiate(CATALOGUE.scenario(sid), seed, 600))
+            for s in plan.sessions:
+                if isinstance(s, DnsLookup):
+                    assert not indicator_ips & set(s.answers), (sid, seed, s.name)
+                elif isinstance(s, TcpSession | UdpSession):
+                    assert s.dst_ip not in indicator_ips, (sid, seed, s.dst_ip)
