@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
-from pathlib import Path
+
+from stalkerlab.atomic_files import write_text_atomic
+
+__all__ = ["render_html", "report_json_text", "write_text_atomic"]
 
 LEVEL_COLOURS = {"critical": "#8b0000", "high": "#b34700", "medium": "#7a5c00", "low": "#3d5a80",
                  "informational": "#555"}
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def report_json_text(report: dict) -> str:

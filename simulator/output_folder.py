@@ -12,28 +12,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from stalkerlab.atomic_files import current_umask, write_text_atomic
 from stalkerlab.errors import UserError
 
 
 def write_json_atomic(path: Path, data: object) -> None:
-    """Deterministic JSON (sorted keys would scramble the answer key's reading order, so keep insertion
-    order, which is itself deterministic), written to a temp file and renamed."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())   # mkstemp makes 0600; users expect their umask
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Deterministic JSON (insertion order, which is itself deterministic), written atomically."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 class StagedFolder:
