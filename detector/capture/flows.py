@@ -5,7 +5,6 @@ traffic costs a header parse and a few counters per packet."""
 from __future__ import annotations
 
 import socket
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from detector.capture.protocols import (
     parse_tls_certificates,
     parse_tls_client_hello,
 )
-from detector.capture.reader import ReadState, read_packets
+from detector.capture.reader import ReadState, read_frames
 
 INSPECT_BYTES = 24 * 1024      # per direction, enough for a ClientHello and a TLS 1.2 certificate chain
 BURST_GAP_S = 1.0              # client bytes closer than this belong to the same upload burst
@@ -57,54 +56,82 @@ def _addr(raw: bytes) -> str:
     return socket.inet_ntop(socket.AF_INET6 if len(raw) == 16 else socket.AF_INET, raw)
 
 
-def analyse_packets(path: Path) -> CaptureFacts:
+def _reverse_key(key: bytes, addr_len: int) -> bytes:
+    """The key of the other direction: addresses and ports swapped."""
+    n = addr_len
+    return key[n:2 * n] + key[:n] + key[2 * n + 2:2 * n + 4] + key[2 * n:2 * n + 2]
+
+
+def analyse_packets(path: Path, progress=None) -> CaptureFacts:
+    """`progress(bytes_read)` is called about every 64k frames, for a progress bar on long captures."""
     state = ReadState()
     facts = CaptureFacts(str(path), state)
-    flows: dict[tuple, Flow] = {}
-    dns = facts.dns
-    unpack_ports = struct.Struct("!HH").unpack_from
+    # key: source address, destination address, source port, destination port, as they stand in the
+    # packet (IPv4 without options: one slice); value: (flow, whether this direction is the client's)
+    tables: dict[int, dict[bytes, tuple[Flow, bool]]] = {6: {}, 17: {}}
+    tcp_flows, udp_flows = tables[6], tables[17]
+    flows: list[Flow] = []
     total_bytes = 0
-    count = 0
-    for number, ts, pkt, o in read_packets(path, state):
-        count += 1
-        version = pkt[o] >> 4
-        if version == 4:
-            proto = pkt[o + 9]
-            if pkt[o + 6] & 0x1F or pkt[o + 7]:       # a later fragment: no transport header
+    for number, ts, buf, ip, end in read_frames(path, state):
+        if progress is not None and not number & 0xFFFF:
+            progress(state.size)
+        b0 = buf[ip]
+        if b0 == 0x45 and ip + 20 <= end:                   # IPv4 without options: the common case
+            proto = buf[ip + 9]
+            if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
+                continue                                     # not TCP/UDP, or a later fragment
+            l4 = ip + 20
+            if l4 + 8 > end:
                 continue
-            src, dst = pkt[o + 12:o + 16], pkt[o + 16:o + 20]
-            end = o + ((pkt[o + 2] << 8) | pkt[o + 3])
-            l4 = o + (pkt[o] & 0x0F) * 4
-        elif version == 6 and len(pkt) >= o + 40:
-            proto, l4 = pkt[o + 6], o + 40
-            while proto in (0, 43, 60) and l4 + 8 <= len(pkt):    # hop-by-hop, routing, destination options
-                proto, l4 = pkt[l4], l4 + 8 + pkt[l4 + 1] * 8
-            src, dst = pkt[o + 8:o + 24], pkt[o + 24:o + 40]
-            end = o + 40 + ((pkt[o + 4] << 8) | pkt[o + 5])
+            key = buf[ip + 12:ip + 24]
+            addr_len = 4
+            ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
+        elif b0 >> 4 == 6 and ip + 40 <= end:
+            proto, l4 = buf[ip + 6], ip + 40
+            while proto in (0, 43, 60) and l4 + 8 <= end:    # hop-by-hop, routing, destination options
+                proto, l4 = buf[l4], l4 + 8 + buf[l4 + 1] * 8
+            if (proto != 6 and proto != 17) or l4 + 8 > end:
+                continue
+            key = buf[ip + 8:ip + 44] if l4 == ip + 40 else buf[ip + 8:ip + 40] + buf[l4:l4 + 4]
+            addr_len = 16
+            ip_end = ip + 40 + ((buf[ip + 4] << 8) | buf[ip + 5])
+        elif b0 >> 4 == 4 and ip + 20 <= end:               # IPv4 with options
+            proto = buf[ip + 9]
+            if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
+                continue
+            l4 = ip + (b0 & 0x0F) * 4
+            if l4 + 8 > end:
+                continue
+            key = buf[ip + 12:ip + 20] + buf[l4:l4 + 4]
+            addr_len = 4
+            ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
         else:
             continue
-        if proto not in (6, 17) or l4 + 8 > len(pkt):
-            continue
-        sport, dport = unpack_ports(pkt, l4)
+        if ip_end > end:
+            ip_end = end                                     # snapped frame: count what was captured
         if proto == 6:
-            data_at = l4 + ((pkt[l4 + 12] >> 4) * 4)
+            if l4 + 20 > end:
+                continue
+            data_at = l4 + ((buf[l4 + 12] >> 4) << 2)
         else:
             data_at = l4 + 8
-        payload_len = min(end, len(pkt)) - data_at
-        total_bytes += len(pkt) - o
-        key = (proto, src, sport, dst, dport)
-        flow = flows.get(key)
-        outbound = True
-        if flow is None:
-            flow = flows.get((proto, dst, dport, src, sport))
-            if flow is None:
-                flow = flows[key] = Flow(proto, src, sport, dst, dport, ts, number)
-            else:
-                outbound = False
+        payload_len = ip_end - data_at
+        size = end - ip
+        total_bytes += size
+        table = tcp_flows if proto == 6 else udp_flows
+        entry = table.get(key)
+        if entry is None:
+            n = addr_len
+            flow = Flow(proto, key[:n], (key[2 * n] << 8) | key[2 * n + 1], key[n:2 * n],
+                        (key[2 * n + 2] << 8) | key[2 * n + 3], ts, number)
+            flows.append(flow)
+            table[key] = entry = (flow, True)
+            table[_reverse_key(key, n)] = (flow, False)
+        flow, outbound = entry
         flow.end = ts
         if outbound:
             flow.pk_out += 1
-            flow.b_out += len(pkt) - o
+            flow.b_out += size
             if payload_len > 0:
                 flow.payload_out += payload_len
                 if ts - flow.last_out > BURST_GAP_S:
@@ -115,60 +142,66 @@ def analyse_packets(path: Path) -> CaptureFacts:
                 flow.last_out = ts
         else:
             flow.pk_in += 1
-            flow.b_in += len(pkt) - o
-            flow.payload_in += max(payload_len, 0)
-        if payload_len <= 0:
+            flow.b_in += size
+            if payload_len > 0:
+                flow.payload_in += payload_len
+        if payload_len <= 0 or not flow.inspect:
             continue
-        if proto == 17 and (sport == 53 or dport == 53 or sport == 5353):
-            message = parse_dns(pkt[data_at:data_at + payload_len])
-            if message:
-                message.update(time=ts, frame=number, server=_addr(src if message["response"] else dst))
-                dns.append(message)
-            continue
-        if not flow.inspect:
-            continue
-        payload = pkt[data_at:data_at + payload_len]
-        if proto == 17:
-            flow.inspect = False
-            if outbound and dport == 443:
-                hello = parse_quic_initial(payload)
-                if hello:
-                    flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
-            continue
-        if outbound:
-            if flow.hello is None and flow.http is None and len(flow.c2s) < INSPECT_BYTES:
-                flow.c2s += payload
-                if flow.c2s[:1] == b"\x16":
-                    hello = parse_tls_client_hello(flow.c2s)
-                    if hello:
-                        flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
-                else:
-                    request = parse_http_request(flow.c2s)
-                    if request:
-                        flow.http, flow.http_frame = request, number
-                    elif b"\r\n\r\n" in flow.c2s or len(flow.c2s) > 8192:
-                        flow.inspect = False
-        elif flow.hello is not None and flow.cert is None and len(flow.s2c) < INSPECT_BYTES:
-            flow.s2c += payload
-            chain = parse_tls_certificates(flow.s2c)
-            if chain:
-                flow.cert = [c for c in (describe_certificate(der) for der in chain) if c]
-                flow.cert_frame = number
-        if flow.hello is not None and (flow.cert is not None or flow.hello.get("version") == "1.3"
-                                       or len(flow.s2c) >= INSPECT_BYTES):
-            flow.inspect = False
-            flow.c2s = flow.s2c = b""
-        elif flow.http is not None:
-            flow.inspect = False
-            flow.c2s = b""
-    for flow in flows.values():
+        _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts)
+    for flow in flows:
         if flow.burst_bytes:
             flow.bursts.append((flow.burst_start, flow.burst_bytes))
         flow.c2s = flow.s2c = b""
-    facts.flows = sorted(flows.values(), key=lambda f: (f.start, f.first_frame))
+    facts.flows = sorted(flows, key=lambda f: (f.start, f.first_frame))
     facts.packets = state.frames
     facts.bytes = total_bytes
     return facts
+
+
+def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float) -> None:
+    """Payloads of a flow whose protocol is not understood yet: DNS messages, the TLS handshake, the
+    HTTP request head or the QUIC Initial. Afterwards the flow is only counted."""
+    if flow.proto == 17:
+        sport, dport = flow.sport, flow.dport
+        if sport == 53 or dport == 53 or sport == 5353 or dport == 5353:
+            message = parse_dns(payload)
+            if message:
+                server = flow.src if outbound == message["response"] else flow.dst
+                message.update(time=ts, frame=number, server=_addr(server))
+                facts.dns.append(message)
+            return
+        flow.inspect = False
+        if outbound and dport == 443:
+            hello = parse_quic_initial(payload)
+            if hello:
+                flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
+        return
+    if outbound:
+        if flow.hello is None and flow.http is None and len(flow.c2s) < INSPECT_BYTES:
+            flow.c2s += payload
+            if flow.c2s[:1] == b"\x16":
+                hello = parse_tls_client_hello(flow.c2s)
+                if hello:
+                    flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
+            else:
+                request = parse_http_request(flow.c2s)
+                if request:
+                    flow.http, flow.http_frame = request, number
+                elif b"\r\n\r\n" in flow.c2s or len(flow.c2s) > 8192:
+                    flow.inspect = False
+    elif flow.hello is not None and flow.cert is None and len(flow.s2c) < INSPECT_BYTES:
+        flow.s2c += payload
+        chain = parse_tls_certificates(flow.s2c)
+        if chain:
+            flow.cert = [c for c in (describe_certificate(der) for der in chain) if c]
+            flow.cert_frame = number
+    if flow.hello is not None and (flow.cert is not None or flow.hello.get("version") == "1.3"
+                                   or len(flow.s2c) >= INSPECT_BYTES):
+        flow.inspect = False
+        flow.c2s = flow.s2c = b""
+    elif flow.http is not None:
+        flow.inspect = False
+        flow.c2s = b""
 
 
 def flow_record(flow: Flow) -> dict:
