@@ -1,167 +1,134 @@
-"""Loading indicator feeds and matching observations against them.
+"""Loading indicator feeds: which format a file is, what a feed folder holds, and where a feed came from.
 
-Domains match on label boundaries (`a.b.example` matches `b.example`; `xb.example` does not), so a
-stalkerware server on a shared cloud is found whatever allow-list a heuristic uses. Every indicator keeps
-its role (c2, distribution, website, package, certificate), because roles weigh differently: visiting a
-vendor's website is not an infection.
+Formats are told apart by name and content, never by trust in the extension alone: Echap YAML (a list of
+apps), Echap samples.csv, STIX 2.1 bundles, TinyCheck JSON, plain host lists. A file that is none of
+them is a UserError naming the file and the problem.
+
+Provenance: a folder written by `stalkerlab iocs update` holds provenance.json (source URL, retrieval
+date, commit, SHA-256 per file); a copy of Echap's repository may hold PROVENANCE.txt with the commit.
+Each feed loaded from such a folder carries the date and commit, but only if its SHA-256 is the one
+recorded: a file edited since is cited by its hash alone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
-from dataclasses import dataclass, field
+import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
-from detector.findings import IndicatorHit
+from detector.iocs.echap_yaml import (
+    ECHAP_FILES,
+    SAMPLES_FILE,
+    SAMPLES_HEADER,
+    load_echap_samples,
+    load_echap_yaml,
+    load_training_feed,
+)
+from detector.iocs.host_list import load_host_list
+from detector.iocs.loading import feed_text, read_feed
+from detector.iocs.matcher import FeedInfo, IndicatorSet
+from detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
+from detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
 from stalkerlab.errors import UserError
 
-TRAINING_FEED_DIR = Path(__file__).resolve().parents[2] / "simulator" / "world" / "families"
-FEED_TYPES = ("stalkerware", "watchware")
+PROVENANCE_FILE = "provenance.json"
+# files of a folder that may be feeds (others, like README.md or LICENSE, are ignored)
+FEED_SUFFIXES = (".json", ".stix2", ".stix", ".yaml", ".yml", ".txt", ".hosts", ".csv")
+LOADERS: dict[str, Callable[[IndicatorSet, Path, bytes], FeedInfo]] = {
+    "echap-yaml": load_echap_yaml,
+    "echap-samples-csv": load_echap_samples,
+    "stix2": load_stix_bundle,
+    "tinycheck-json": load_tinycheck_json,
+    "host-list": load_host_list,
+}
+_PROVENANCE_TXT = re.compile(r"commit\s+([0-9a-f]{40})\s*\((\d{4}-\d{2}-\d{2})\)")
 
 
-@dataclass(frozen=True)
-class Indicator:
-    value: str
-    kind: str            # domain | ip | cert_sha1 | package
-    role: str            # c2 | distribution | website | package | certificate
-    family: str
-    family_type: str
-    feed: str
-
-
-@dataclass
-class FeedInfo:
-    name: str
-    format: str
-    source: str
-    sha256: str
-    indicators: int = 0
-    apps: int = 0
-
-    def as_dict(self) -> dict:
-        return {"name": self.name, "format": self.format, "source": self.source, "sha256": self.sha256,
-                "indicators": self.indicators, "apps": self.apps}
-
-
-@dataclass
-class IndicatorSet:
-    feeds: list[FeedInfo] = field(default_factory=list)
-    domains: dict[str, list[Indicator]] = field(default_factory=dict)
-    ips: dict[str, list[Indicator]] = field(default_factory=dict)
-    certs: dict[str, list[Indicator]] = field(default_factory=dict)
-    packages: dict[str, list[Indicator]] = field(default_factory=dict)
-
-    def add(self, ind: Indicator) -> None:
-        table = {"domain": self.domains, "ip": self.ips, "cert_sha1": self.certs, "package": self.packages}[ind.kind]
-        table.setdefault(ind.value, []).append(ind)
-
-    def match_domain(self, name: str) -> tuple[IndicatorHit, ...]:
-        labels = name.lower().rstrip(".").split(".")
-        hits = []
-        for i in range(len(labels) - 1):
-            for ind in self.domains.get(".".join(labels[i:]), ()):
-                hits.append(_hit(ind, name))
-        return tuple(hits)
-
-    def match_ip(self, ip: str) -> tuple[IndicatorHit, ...]:
-        return tuple(_hit(ind, ip) for ind in self.ips.get(ip, ()))
-
-    def match_cert_sha1(self, sha1: str) -> tuple[IndicatorHit, ...]:
-        key = sha1.replace(":", "").upper()
-        return tuple(_hit(ind, key) for ind in self.certs.get(key, ()))
-
-    def match_package(self, name: str) -> tuple[IndicatorHit, ...]:
-        return tuple(_hit(ind, name) for ind in self.packages.get(name, ()))
-
-    def match_apk_hash(self, digest: str) -> tuple[IndicatorHit, ...]:
-        return ()
-
-    def counts(self) -> int:
-        return sum(len(v) for t in (self.domains, self.ips, self.certs, self.packages) for v in t.values())
-
-
-def _hit(ind: Indicator, observed: str) -> IndicatorHit:
-    return IndicatorHit(value=ind.value, kind=ind.kind, role=ind.role, family=ind.family,
-                        family_type=ind.family_type, feed=ind.feed, matched=observed)
-
-
-def _as_list(value) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _add_app(indicators: IndicatorSet, app: dict, feed: str) -> int:
-    name, ftype = str(app.get("name", "?")), str(app.get("type", "stalkerware"))
-    before = indicators.counts()
-    c2 = app.get("c2") or {}
-    for d in _as_list(c2.get("domains")):
-        indicators.add(Indicator(d.lower(), "domain", "c2", name, ftype, feed))
-    for ip in _as_list(c2.get("ips")) + _as_list(c2.get("ip")):     # two Echap entries spell it `c2.ip`
+def detect_format(path: Path, data: bytes) -> str:
+    """The loader name for a feed file (a key of LOADERS)."""
+    suffix = path.suffix.lower()
+    text = feed_text(path, data)
+    if suffix == ".csv":
+        if tuple(text.split("\n", 1)[0].strip().split(","))[:len(SAMPLES_HEADER)] == SAMPLES_HEADER:
+            return "echap-samples-csv"
+        raise UserError(f"{path}: is a CSV file but not Echap's samples.csv (header {','.join(SAMPLES_HEADER)})")
+    if suffix in (".yaml", ".yml"):
+        return "echap-yaml"
+    head = text.lstrip()[:1]
+    if head in ("{", "[") or suffix in (".json", ".stix2", ".stix"):
         try:
-            indicators.add(Indicator(str(ipaddress.ip_address(ip)), "ip", "c2", name, ftype, feed))
-        except ValueError:
-            continue
-    for d in _as_list(app.get("distribution")):
-        indicators.add(Indicator(d.lower(), "domain", "distribution", name, ftype, feed))
-    for d in _as_list(app.get("websites")):
-        indicators.add(Indicator(d.lower(), "domain", "website", name, ftype, feed))
-    for p in _as_list(app.get("packages")):
-        indicators.add(Indicator(p, "package", "package", name, ftype, feed))
-    for c in _as_list(app.get("certificates")):
-        indicators.add(Indicator(c.replace(":", "").upper(), "cert_sha1", "certificate", name, ftype, feed))
-    return indicators.counts() - before
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if looks_like_bundle(doc):
+            return "stix2"
+        if looks_like_tinycheck(doc):
+            return "tinycheck-json"
+        raise UserError(f"{path}: is JSON but neither a STIX 2.1 bundle nor a TinyCheck feed")
+    if text.lstrip().startswith(("- ", "---")):
+        return "echap-yaml"
+    return "host-list"
 
 
-def load_training_feed(indicators: IndicatorSet, folder: Path = TRAINING_FEED_DIR) -> None:
-    """The fictional families the detector is allowed to know (never the simulator's unknown one)."""
-    digest = hashlib.sha256()
-    info = FeedInfo("stalkerlab-training", "stalkerlab-families", "built-in", "")
-    for path in sorted(folder.glob("*.yml")):
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data)
-        app = yaml.safe_load(data)
-        if not app.get("in_training_feed", True) or app.get("type") not in FEED_TYPES:
-            continue
-        info.indicators += _add_app(indicators, app, info.name)
-        info.apps += 1
-    info.sha256 = digest.hexdigest()
-    indicators.feeds.append(info)
+def load_feed_file(indicators: IndicatorSet, path: Path) -> FeedInfo:
+    data = read_feed(path)
+    return LOADERS[detect_format(path, data)](indicators, path, data)
 
 
-def load_echap_yaml(indicators: IndicatorSet, path: Path) -> None:
-    try:
-        data = path.read_bytes()
-        apps = yaml.safe_load(data)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the feed ({exc.strerror})") from None
-    except yaml.YAMLError:
-        raise UserError(f"{path}: is not a YAML indicator feed") from None
-    if not isinstance(apps, list) or not all(isinstance(a, dict) and "name" in a for a in apps):
-        raise UserError(f"{path}: expected Echap's ioc.yaml format (a list of apps with names)")
-    info = FeedInfo(path.stem if path.stem not in ("ioc", "watchware") else f"echap-{path.stem}", "echap-yaml",
-                    str(path), hashlib.sha256(data).hexdigest())
-    for app in apps:
-        info.indicators += _add_app(indicators, app, info.name)
-        info.apps += 1
-    indicators.feeds.append(info)
+def feed_files(folder: Path) -> list[Path]:
+    """The files of a feed folder, in load order (Echap's YAML before samples.csv, which needs its types)."""
+    echap = [folder / n for n in ECHAP_FILES if (folder / n).is_file()]
+    if echap:
+        return echap + [p for p in (folder / SAMPLES_FILE,) if p.is_file()]
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.name != PROVENANCE_FILE and (p.suffix.lower() in FEED_SUFFIXES or p.name == "hosts"))
+    if not found:
+        raise UserError(f"{folder}: no feed files in this folder (ioc.yaml, watchware.yaml, STIX, TinyCheck "
+                        "or host lists)")
+    return found
+
+
+def read_provenance(folder: Path) -> dict:
+    """{"source", "retrieved", "commit", "files": {name: sha256}} for a folder, or {} when unknown."""
+    path = folder / PROVENANCE_FILE
+    if path.is_file():
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UserError(f"{path}: is not a readable provenance record (JSON)") from None
+        return doc if isinstance(doc, dict) else {}
+    text_path = folder / "PROVENANCE.txt"
+    if text_path.is_file():
+        m = _PROVENANCE_TXT.search(text_path.read_text(encoding="utf-8", errors="replace"))
+        if m:
+            return {"source": None, "retrieved": None, "commit": m.group(1), "date": m.group(2), "files": None}
+    return {}
+
+
+def _apply_provenance(info: FeedInfo, path: Path, provenance: dict) -> None:
+    recorded = provenance.get("files")
+    if recorded is not None and recorded.get(path.name) != info.sha256:
+        return
+    info.commit = provenance.get("commit")
+    info.date = provenance.get("date") or provenance.get("retrieved")
+    if provenance.get("source"):
+        info.origin = provenance["source"]
 
 
 def load_feeds(paths: list[Path] | None = None, *, training: bool = True) -> IndicatorSet:
+    """The training feed (unless training=False) plus each feed file or folder given, in order."""
     indicators = IndicatorSet()
     if training:
         load_training_feed(indicators)
     for path in paths or ():
-        path = Path(path)
+        path = Path(path).expanduser()
         if path.is_dir():
-            found = [p for p in (path / "ioc.yaml", path / "watchware.yaml") if p.is_file()]
-            if not found:
-                raise UserError(f"{path}: no ioc.yaml or watchware.yaml in this folder")
-            for p in found:
-                load_echap_yaml(indicators, p)
+            provenance = read_provenance(path)
+            for p in feed_files(path):
+                _apply_provenance(load_feed_file(indicators, p), p, provenance)
+        elif not path.exists():
+            raise UserError(f"{path}: no such feed file or folder")
         else:
-            load_echap_yaml(indicators, path)
+            load_feed_file(indicators, path)
     return indicators

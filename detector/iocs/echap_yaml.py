@@ -1,0 +1,111 @@
+"""Echap's stalkerware-indicators: ioc.yaml / watchware.yaml (a list of apps) and samples.csv (APK
+hashes per app), plus the project's own training feed, which uses the same app keys.
+
+Quirks handled: two apps spell `c2.ip` (singular); `names` are aliases; certificates are the APK signer's
+SHA-1 in upper hex; `websites` stay apart from C2 because visiting a vendor's site proves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import yaml
+
+from detector.iocs.loading import FeedLoad, feed_text, read_feed
+from detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
+from stalkerlab.errors import UserError
+
+TRAINING_FEED_DIR = Path(__file__).resolve().parents[2] / "simulator" / "world" / "families"
+ECHAP_FILES = ("ioc.yaml", "watchware.yaml")
+SAMPLES_FILE = "samples.csv"
+SAMPLES_HEADER = ("SHA256", "Package Name", "Certificate", "Version", "App")
+# Echap key -> (kind, role); "ip" becomes ipv4, ipv6 or cidr by value
+APP_KEYS = (
+    (("c2", "domains"), "domain", "c2"),
+    (("c2", "ips"), "ip", "c2"),
+    (("c2", "ip"), "ip", "c2"),
+    (("distribution",), "domain", "distribution"),
+    (("websites",), "domain", "website"),
+    (("packages",), "package", "package"),
+    (("certificates",), "cert_sha1", "certificate"),
+)
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def add_app(load: FeedLoad, app: dict) -> None:
+    name, ftype = str(app.get("name", "?")), str(app.get("type", "stalkerware"))
+    load.indicators.add_family_names(name, _as_list(app.get("names")))
+    load.indicators.family_types.setdefault(name, ftype)
+    for keys, kind, role in APP_KEYS:
+        where = app
+        for key in keys[:-1]:
+            where = where.get(key) or {}
+        for value in _as_list(where.get(keys[-1]) if isinstance(where, dict) else None):
+            load.add(value, kind, role, name, ftype)
+    load.info.apps += 1
+
+
+def load_training_feed(indicators: IndicatorSet, folder: Path = TRAINING_FEED_DIR) -> FeedInfo:
+    """The fictional families the detector is allowed to know (never the simulator's unknown one)."""
+    digest = hashlib.sha256()
+    files = sorted(folder.glob("*.yml"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    load = FeedLoad(indicators, "stalkerlab-training", "stalkerlab-families", "built-in", b"")
+    load.info.sha256 = digest.hexdigest()
+    for path in files:
+        app = yaml.safe_load(path.read_bytes())
+        if app.get("in_training_feed", True) and app.get("type") in FAMILY_TYPES:
+            add_app(load, app)
+    return load.finish()
+
+
+def parse_echap_yaml(path: Path, data: bytes) -> list[dict]:
+    try:
+        apps = yaml.safe_load(feed_text(path, data))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise UserError(f"{path}: is not valid YAML{where}") from None
+    if not isinstance(apps, list) or not all(isinstance(a, dict) and "name" in a for a in apps):
+        raise UserError(f"{path}: expected Echap's ioc.yaml format (a list of apps with names)")
+    return apps
+
+
+def load_echap_yaml(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
+    data = read_feed(path) if data is None else data
+    apps = parse_echap_yaml(path, data)
+    name = f"echap-{path.stem}" if path.name in ECHAP_FILES else path.stem
+    load = FeedLoad(indicators, name, "echap-yaml", path, data)
+    for app in apps:
+        add_app(load, app)
+    return load.finish()
+
+
+def load_echap_samples(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
+    """samples.csv: one APK per row (SHA-256, package, signer, version, app). The hashes are what this adds;
+    packages and signers are in ioc.yaml already. The family type comes from the apps loaded beside it."""
+    data = read_feed(path) if data is None else data
+    rows = csv.reader(io.StringIO(feed_text(path, data)))
+    header = tuple(next(rows, ()))
+    if header[:len(SAMPLES_HEADER)] != SAMPLES_HEADER:
+        raise UserError(f"{path}: expected Echap's samples.csv header {','.join(SAMPLES_HEADER)}")
+    load = FeedLoad(indicators, "echap-samples", "echap-samples-csv", path, data)
+    apps = set()
+    for row in rows:
+        if len(row) < len(SAMPLES_HEADER):
+            load.info.skipped += 1
+            continue
+        family = indicators.family(row[4]) or row[4]
+        apps.add(family)
+        load.add(row[0], "apk_sha256", "apk", family, indicators.family_types.get(family, "stalkerware"))
+    load.info.apps = len(apps)
+    return load.finish()
