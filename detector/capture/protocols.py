@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import struct
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -148,11 +149,18 @@ def parse_tls_certificates(stream: bytes) -> list[bytes] | None:
 
 
 def describe_certificate(der: bytes) -> dict | None:
-    try:
-        cert = x509.load_der_x509_certificate(der)
-    except ValueError:
-        return None
+    """Names, validity and fingerprints of a DER certificate, or None when it cannot be read. `cryptography`
+    parses names and extensions lazily, so a damaged one raises only when read, and not always ValueError
+    (KeyError for an unknown string tag, InvalidVersion, DuplicateExtension): hence the broad except."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # a negative serial or odd attribute length would warn on stderr
+        try:
+            return _describe(x509.load_der_x509_certificate(der))
+        except Exception:      # noqa: BLE001 - a certificate we cannot read is simply not described
+            return None
 
+
+def _describe(cert: x509.Certificate) -> dict:
     def attr(name: x509.Name, oid) -> str:
         values = name.get_attributes_for_oid(oid)
         return str(values[0].value) if values else ""
