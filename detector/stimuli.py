@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from stalkerlab.errors import UserError
@@ -22,7 +22,10 @@ class Stimulus:
 
 
 def parse_time(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    epoch = datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    # the report writes every time back as a UTC date: "0001-01-01T00:00+14:00" is year 0 there
+    datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return epoch
 
 
 def load_stimuli(path: Path) -> list[Stimulus]:
@@ -32,6 +35,8 @@ def load_stimuli(path: Path) -> list[Stimulus]:
         raise UserError(f"{path}: cannot read the stimuli file ({exc.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: is not JSON ({exc})") from None
+    except RecursionError:
+        raise UserError(f"{path}: is not JSON (nested too deeply)") from None
     actions = data.get("actions") if isinstance(data, dict) else None
     if not isinstance(actions, list):
         raise UserError(f"{path}: expected {{\"actions\": [{{\"time\": ..., \"action\": ...}}]}}")
@@ -39,6 +44,7 @@ def load_stimuli(path: Path) -> list[Stimulus]:
     for i, item in enumerate(actions):
         try:
             out.append(Stimulus(parse_time(str(item["time"])), str(item["action"]), str(item.get("note", ""))))
-        except (KeyError, TypeError, ValueError):
-            raise UserError(f"{path}: actions[{i}] needs a time (ISO 8601) and an action") from None
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            raise UserError(f"{path}: actions[{i}] needs a time (ISO 8601, years 1 to 9999 in UTC) and an action"
+                            ) from None
     return sorted(out, key=lambda s: s.time)

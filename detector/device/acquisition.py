@@ -9,7 +9,9 @@ top level or one folder down; parsers never learn where a text came from.
 from __future__ import annotations
 
 import fnmatch
+import lzma
 import zipfile
+import zlib
 from pathlib import Path
 
 from stalkerlab.errors import UserError
@@ -20,6 +22,9 @@ KNOWN_FILES = ("acquisition.json", "packages.json", "getprop.txt", "settings_*.t
                "mounts.json", "files.json")
 MAX_FILE_BYTES = 512 * 1024 * 1024   # a full dumpsys is tens of MB; more than this is not an acquisition
 MAX_DEPTH = 2
+# Real dumpsys text deflates 5 to 30 times; a big member that expands far more is a zip bomb (a few hundred
+# kB that would take minutes and gigabytes to split into lines).
+MAX_ZIP_RATIO, ZIP_RATIO_FROM_BYTES = 100, 16 * 1024 * 1024
 
 
 class ArtefactError(Exception):
@@ -29,6 +34,13 @@ class ArtefactError(Exception):
         super().__init__(f"{file}: {problem}")
         self.file = file
         self.problem = problem
+
+
+def _escapes(name: str) -> bool:
+    """A member name that would land outside the folder if extracted ("../x", "/x", "C:x"): AndroidQF never
+    writes one, so it is not part of the acquisition (nothing is ever extracted, but reports cite names)."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
 class Acquisition:
@@ -82,9 +94,11 @@ class Acquisition:
             zf = zipfile.ZipFile(path)
             infos = {i.filename: i for i in zf.infolist()
                      if not i.is_dir() and not i.filename.startswith("__MACOSX/")
-                     and len(Path(i.filename).parts) <= MAX_DEPTH}
+                     and len(Path(i.filename).parts) <= MAX_DEPTH and not _escapes(i.filename)}
         except zipfile.BadZipFile:
             raise UserError(f"{path}: not a folder and not a zip file") from None
+        except (NotImplementedError, ValueError, EOFError) as exc:   # unknown zip version, undecodable names
+            raise UserError(f"{path}: a zip file that cannot be read ({exc})") from None
         except OSError as exc:
             raise UserError(f"{path}: cannot read ({exc.strerror})") from None
 
@@ -92,12 +106,15 @@ class Acquisition:
             info = infos[name]
             if info.file_size > MAX_FILE_BYTES:
                 raise ArtefactError(name, f"larger than {MAX_FILE_BYTES // 2**20} MB, not read")
+            if info.file_size > ZIP_RATIO_FROM_BYTES and info.file_size > MAX_ZIP_RATIO * info.compress_size:
+                raise ArtefactError(name, f"expands from {info.compress_size} bytes to {info.file_size // 2**20} MB "
+                                          "in the zip: looks like a zip bomb, not read")
             try:
                 with zf.open(info) as fh:
                     return fh.read(MAX_FILE_BYTES + 1)
             except RuntimeError as exc:        # encrypted member
                 raise ArtefactError(name, f"cannot extract ({exc})") from None
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
                 raise ArtefactError(name, f"damaged in the zip ({exc})") from None
 
         return cls(str(path), list(infos), read)

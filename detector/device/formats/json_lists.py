@@ -21,6 +21,8 @@ def _load(text: str):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise JsonListError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:        # [[[[... deeper than the JSON decoder can follow
+        raise JsonListError("not valid JSON (nested too deeply)") from None
 
 
 def _line_of(lines: list[str], value: str) -> int:

@@ -52,6 +52,8 @@ def parse(text: str) -> list[PackageRecord]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PackagesJsonError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:        # [[[[... deeper than the JSON decoder can follow
+        raise PackagesJsonError("not valid JSON (nested too deeply)") from None
     if not isinstance(data, list):
         raise PackagesJsonError("expected a JSON list of packages")
     lines = text.splitlines()

@@ -50,6 +50,8 @@ def parse_json(text: str) -> list[ProcessRecord]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProcessesError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:        # [[[[... deeper than the JSON decoder can follow
+        raise ProcessesError("not valid JSON (nested too deeply)") from None
     if not isinstance(data, list):
         raise ProcessesError("expected a JSON list of processes")
     pid_lines: dict[int, int] = {}
