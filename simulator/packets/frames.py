@@ -25,6 +25,7 @@ _V6 = struct.Struct("!6s6sHIHBB16s16s")
 _TCP_TS = struct.Struct("!HHIIHHHHHHII")        # 32-byte header: NOP NOP TS option
 _UDP = struct.Struct("!HHHH")
 _PCAP_REC = struct.Struct("<IIII").pack
+_PCAP_REC_INTO = struct.Struct("<IIII").pack_into
 
 
 def mac_bytes(mac: str) -> bytes:
@@ -118,33 +119,35 @@ class BulkUdp:
         self.const = d.pseudo_const + d.udp_const + bytes_sum(head[:8]) + (head[8] << 8)
         ports = struct.pack("!HH", d.sport, d.dport)
         if d.v6:
-            self.pack = struct.Struct("!18sH38sHH9sBH").pack
+            layout = struct.Struct("!18sH38sHH9sBH")
             self.before = d.eth_dst + d.eth_src + struct.pack("!HI", ETH_IPV6, 0x60000000)
             self.middle = struct.pack("!BB", d.proto, d.ttl) + d.src + d.dst + ports
         else:
-            self.pack = struct.Struct("!16sHH4sH12sHH9sBH").pack
+            layout = struct.Struct("!16sHH4sH12sHH9sBH")
             self.before = d.eth_dst + d.eth_src + struct.pack("!HBB", ETH_IPV4, 0x45, 0)
             self.middle = struct.pack("!HBB", 0x4000, d.ttl, d.proto)
             self.addrs = d.src + d.dst + ports
+        self.pack, self.pack_into = layout.pack, layout.pack_into
         self.head = head
-
         self.frame = self._frame_v6 if d.v6 else self._frame_v4
         self.overhead = (74 if d.v6 else 54)      # Ethernet + IP + UDP + short header, before the slice
 
-    def pcap_burst(self, out: list, ts: float, step_us: float, pn: int, count: int, length: int, last: int,
-                   bits) -> int:
-        """`count` packets of `length` bytes (the last one `last`) every `step_us`, as (ts, pcap record)
-        pairs appended to `out`. The loop is the whole cost of a video download, hence everything local.
-        Returns the last packet number used."""
-        prefix, data, view, pack, head, rec = self.prefix, self.buf.data, self.view, self.pack, self.head, _PCAP_REC
-        const, before, middle, overhead = self.const, self.before, self.middle, self.overhead
-        d = self.d
-        v6 = d.v6
-        append = out.append
-        for i in range(count):
-            n = last if i == count - 1 else length
-            start = bits(20) << 1
-            pn += 1
+    def pack_burst(self, block: bytearray, stamps: list[int], pns: range, starts: list[int], length: int,
+                   last: int, idents: range, positions: list[int]) -> None:
+        """Packets with timestamps `stamps`, packet numbers `pns`, payload offsets `starts` and IPv4 ids
+        `idents`, all `length` bytes of payload but the last (`last`), packed as pcap records into
+        `block` at `positions`. This loop is the whole cost of a video download, hence everything
+        local and BulkUdp.checksum inlined."""
+        prefix, data, view, head, rec_into = self.prefix, self.buf.data, self.view, self.head, _PCAP_REC_INTO
+        const, before, middle, overhead, pack_into = self.const, self.before, self.middle, self.overhead, \
+            self.pack_into
+        v6 = self.d.v6
+        ip_const, addrs = (0, b"") if v6 else (self.d.ip_const, self.addrs)
+        final = len(stamps) - 1
+        for i, ts in enumerate(stamps):
+            n = length if i < final else last
+            start = starts[i]
+            pn = pns[i]
             udp_len = 20 + n
             half = start >> 1
             total = (const + udp_len + udp_len + (pn >> 16 & 0xFF) + (pn & 0xFFFF)
@@ -154,19 +157,20 @@ class BulkUdp:
             total = (total & 0xFFFF) + (total >> 16)
             total = (total & 0xFFFF) + (total >> 16)
             csum = (~total) & 0xFFFF or 0xFFFF
-            t = int(ts + i * step_us)
             size = overhead + n
+            pos = positions[i]
+            rec_into(block, pos, ts // 1_000_000, ts % 1_000_000, size, size)
             if v6:
-                header = pack(before, udp_len, middle, udp_len, csum, head, pn >> 16 & 0xFF, pn & 0xFFFF)
+                pack_into(block, pos + 16, before, udp_len, middle, udp_len, csum, head, pn >> 16 & 0xFF, pn & 0xFFFF)
             else:
-                ident = d.ident = (d.ident + 1) & 0xFFFF
-                ip_sum = d.ip_const + udp_len + 20 + ident
+                ident = idents[i] & 0xFFFF
+                ip_sum = ip_const + udp_len + 20 + ident
                 ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
                 ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
-                header = pack(before, udp_len + 20, ident, middle, (~ip_sum) & 0xFFFF, self.addrs, udp_len, csum,
-                              head, pn >> 16 & 0xFF, pn & 0xFFFF)
-            append((t, rec(t // 1_000_000, t % 1_000_000, size, size) + header + view[start:start + n]))
-        return pn
+                pack_into(block, pos + 16, before, udp_len + 20, ident, middle, (~ip_sum) & 0xFFFF, addrs, udp_len,
+                          csum, head, pn >> 16 & 0xFF, pn & 0xFFFF)
+            pos += 16 + size
+            block[pos - n:pos] = view[start:start + n]
 
     def pcap_record(self, ts: int, pn: int, start: int, length: int) -> bytes:
         """The frame already wrapped in its pcap record: saves a pass over a million frames."""
@@ -192,15 +196,18 @@ class BulkUdp:
         return self.pack(self.before, udp_len, self.middle, udp_len, self.checksum(pn, start, length), self.head,
                          pn >> 16 & 0xFF, pn & 0xFFFF) + self.view[start:start + length]
 
+    def ip_checksum(self, udp_len: int, ident: int) -> int:
+        ip_sum = self.d.ip_const + udp_len + 20 + ident
+        ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
+        ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
+        return (~ip_sum) & 0xFFFF
+
     def _frame_v4(self, pn: int, start: int, length: int) -> bytes:
         d = self.d
         udp_len = 20 + length
         ident = d.ident = (d.ident + 1) & 0xFFFF
-        ip_sum = d.ip_const + udp_len + 20 + ident
-        ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
-        ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
-        return self.pack(self.before, udp_len + 20, ident, self.middle, (~ip_sum) & 0xFFFF, self.addrs, udp_len,
-                         self.checksum(pn, start, length), self.head, pn >> 16 & 0xFF, pn & 0xFFFF) \
+        return self.pack(self.before, udp_len + 20, ident, self.middle, self.ip_checksum(udp_len, ident), self.addrs,
+                         udp_len, self.checksum(pn, start, length), self.head, pn >> 16 & 0xFF, pn & 0xFFFF) \
             + self.view[start:start + length]
 
 

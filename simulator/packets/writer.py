@@ -3,11 +3,12 @@ by time (each session's frames are already in order, so the sort only merges run
 
 from __future__ import annotations
 
+import heapq
 import random
-from operator import itemgetter
 from pathlib import Path
 
 from simulator.packets import messages, quic, tls
+from simulator.packets.bursts import NEVER, Burst, Download
 from simulator.packets.capture_file import pcap_header, pcap_record, pcapng_header, pcapng_record, write_atomic
 from simulator.packets.certificates import chain_der
 from simulator.packets.checksum import PayloadBuffer
@@ -34,13 +35,15 @@ BROADCAST = b"\xff" * 6
 
 class Sink:
     """Collects (timestamp in microseconds, record) where a record is the frame already wrapped for the
-    capture format, and remembers the first record of each tag.
+    capture format, remembers the first record of each tag, and keeps video downloads apart as
+    `Download`s, packed only when the file is written.
 
-    Records are sorted by timestamp alone with a stable sort, so frames with equal timestamps keep the
-    order in which their session produced them."""
+    The file holds all records in the order of a stable sort by timestamp alone: frames with equal
+    timestamps keep the order in which their session produced them."""
 
     def __init__(self, end: float, fmt: str):
         self.frames: list[tuple[int, bytes]] = []
+        self.downloads: list[Download] = []
         self.end_us = int(end * 1_000_000)
         self.tags: dict[str, bytes] = {}
         self.pcap = fmt == "pcap"
@@ -54,6 +57,9 @@ class Sink:
         self.frames.append((ts, record))
         if tag and tag not in self.tags:
             self.tags[tag] = record
+
+    def add_download(self, down: Burst, acks: Burst) -> None:
+        self.downloads.append(Download(down, acks, len(self.frames) - 1, len(self.downloads)))
 
 
 class Context:
@@ -315,11 +321,12 @@ def _quic_transfer(ctx, up_bulk, down_bulk, t, e: Exchange, pn_c, pn_s, rtt):
         count = min(-(-e.down // 1232), max(0, int((end_us - t * 1_000_000) / (step * 1_000_000)) + 1))
         if count:
             last = e.down - (count - 1) * 1232 if count == -(-e.down // 1232) else 1232
-            pn_s = down_bulk.pcap_burst(sink.frames, t * 1_000_000, step * 1_000_000, pn_s, count, 1248,
-                                        last + 16, bits)
-            acks = count // 3
-            pn_c = up_bulk.pcap_burst(sink.frames, t * 1_000_000 + 2 * step * 1_000_000 + 200,
-                                      3 * step * 1_000_000, pn_c, acks, 42, 42, bits)
+            down = Burst(down_bulk, t * 1_000_000, step * 1_000_000, pn_s, count, 1248, last + 16, bits)
+            acks = Burst(up_bulk, t * 1_000_000 + 2 * step * 1_000_000 + 200, 3 * step * 1_000_000, pn_c,
+                         count // 3, 42, 42, bits)
+            sink.add_download(down, acks)
+            pn_s += down.count
+            pn_c += acks.count
         return t + count * step, pn_c, pn_s
     down, count = e.down, 0
     while down > 0:
@@ -444,24 +451,72 @@ def render(ctx: Context, session) -> None:
         raise TypeError(f"unknown session type {type(session).__name__}")
 
 
+class RecordOrder:
+    """The sink's records in file order, as chunks to write: a k-way merge of the ordinary records
+    (sorted by timestamp, stable) and the downloads, each of which is written in runs straight from its
+    block until another record comes first. Counts packets and numbers the tagged ones on the way."""
+
+    def __init__(self, sink: Sink):
+        self.sink = sink
+        self.packets = 0
+        self.first_ts: int | None = None
+        self.last_ts: int | None = None
+        self.key_packets: dict[str, int] = {}
+
+    def __iter__(self):
+        frames, downloads = self.sink.frames, self.sink.downloads
+        wanted = {id(record): tag for tag, record in self.sink.tags.items()}
+        order = sorted(range(len(frames)), key=lambda k: frames[k][0])
+        # heap entries: (timestamp, major, minor, source); ordinary record k sorts as (ts, k, -1, -1)
+        heap = [(d.next_ts(), d.major, d.minor, n) for n, d in enumerate(downloads) if d.next_ts() != NEVER]
+        if order:
+            heap.append((frames[order[0]][0], order[0], -1, -1))
+        heapq.heapify(heap)
+        cursor = 0
+        while heap:
+            ts, major, minor, source = heap[0]
+            if self.first_ts is None:
+                self.first_ts = ts
+            if source < 0:
+                record = frames[major][1]
+                self.packets += 1
+                tag = wanted.get(id(record))
+                if tag is not None and tag not in self.key_packets:
+                    self.key_packets[tag] = self.packets
+                self.last_ts = ts
+                yield record
+                cursor += 1
+                if cursor < len(order):
+                    k = order[cursor]
+                    heapq.heapreplace(heap, (frames[k][0], k, -1, -1))
+                else:
+                    heapq.heappop(heap)
+                continue
+            download = downloads[source]
+            heapq.heappop(heap)
+            limit = NEVER
+            if heap:
+                next_ts, next_major, next_minor, _ = heap[0]
+                # on an equal timestamp the record drawn first goes first
+                limit = next_ts if (major, minor) < (next_major, next_minor) else next_ts - 1
+            chunk, packets, self.last_ts = download.take_until(limit)
+            yield chunk
+            self.packets += packets
+            next_ts = download.next_ts()
+            if next_ts != NEVER:
+                heapq.heappush(heap, (next_ts, major, minor, source))
+
+
 def write_capture(plan: CapturePlan, path: Path, fmt: str = "pcap") -> CaptureIndex:
     if fmt not in ("pcap", "pcapng"):
         raise ValueError(f"unknown capture format {fmt!r}")
     ctx = Context(plan, fmt)
     for session in plan.sessions:
         render(ctx, session)
-    frames = ctx.sink.frames
-    frames.sort(key=itemgetter(0))
-    wanted = {id(frame): tag for tag, frame in ctx.sink.tags.items()}
-    key_packets = {}
-    if wanted:
-        for number, (_ts, frame) in enumerate(frames, 1):
-            tag = wanted.get(id(frame))
-            if tag is not None and tag not in key_packets:
-                key_packets[tag] = number
     header = pcap_header() if fmt == "pcap" else pcapng_header(plan.comment)
-    size = write_atomic(path, header, (record for _ts, record in frames))
-    return CaptureIndex(packets=len(frames), bytes=size,
-                        first_ts=frames[0][0] / 1e6 if frames else None,
-                        last_ts=frames[-1][0] / 1e6 if frames else None,
-                        key_packets=key_packets)
+    records = RecordOrder(ctx.sink)
+    size = write_atomic(path, header, records)
+    return CaptureIndex(packets=records.packets, bytes=size,
+                        first_ts=records.first_ts / 1e6 if records.first_ts is not None else None,
+                        last_ts=records.last_ts / 1e6 if records.last_ts is not None else None,
+                        key_packets=records.key_packets)

@@ -1,0 +1,92 @@
+"""Video downloads, the bulk of a busy capture, kept as numbers until the file is written.
+
+Everything random about a burst (payload offsets, and so the checksums) is drawn when the session is
+rendered, in the same order as ever; the bytes are packed only when the writer reaches the download in
+time order, straight into one block per download, so a million packets never exist as a million
+`bytes` objects.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from simulator.packets.frames import BulkUdp
+
+NEVER = 1 << 62                 # a timestamp after any capture (microseconds)
+PCAP_RECORD_HEADER = 16
+
+
+class Burst:
+    """`count` protected packets of one direction, every `step_us` from `ts_us`; all `length` bytes of
+    payload but the last (`last`). Packet numbers and IPv4 ids follow on from `pn` and the direction's
+    current id."""
+
+    __slots__ = ("bulk", "stamps", "pn", "count", "length", "last", "starts", "ident", "record", "last_record")
+
+    def __init__(self, bulk: BulkUdp, ts_us: float, step_us: float, pn: int, count: int, length: int, last: int,
+                 bits):
+        self.bulk, self.pn, self.count, self.length, self.last = bulk, pn, count, length, last
+        self.stamps = [int(ts_us + i * step_us) for i in range(count)]
+        self.starts = [bits(20) << 1 for _ in range(count)]     # even offsets: see BulkUdp._frame_v6
+        direction = bulk.d
+        self.ident = direction.ident
+        if not direction.v6:                                     # these ids are this burst's from now on
+            direction.ident = (direction.ident + count) & 0xFFFF
+        self.record = PCAP_RECORD_HEADER + bulk.overhead + length
+        self.last_record = PCAP_RECORD_HEADER + bulk.overhead + last
+
+    def bytes_before(self, k: int) -> int:
+        """Size of this burst's first `k` records."""
+        if k < self.count:
+            return k * self.record
+        return (self.count - 1) * self.record + self.last_record if self.count else 0
+
+    def pack(self, block: bytearray, positions: list[int]) -> None:
+        self.bulk.pack_burst(block, self.stamps, range(self.pn + 1, self.pn + 1 + self.count), self.starts,
+                             self.length, self.last, range(self.ident + 1, self.ident + 1 + self.count), positions)
+
+
+class Download:
+    """A download burst and the phone's ACKs for it, in one block in time order as a stable sort would
+    put them (on equal timestamps the download's packet first: it was drawn first).
+
+    `major` and `minor` place it among the other records of the capture for equal timestamps: it came
+    after ordinary record number `major`, and it is download number `minor`."""
+
+    __slots__ = ("down", "acks", "major", "minor", "block", "written")
+
+    def __init__(self, down: Burst, acks: Burst, major: int, minor: int):
+        self.down, self.acks = down, acks
+        self.major, self.minor = major, minor
+        self.block: memoryview | None = None
+        self.written = (0, 0)                    # records of (down, acks) already handed out
+
+    def next_ts(self) -> int:
+        (i, j), down, acks = self.written, self.down, self.acks
+        return min(down.stamps[i] if i < down.count else NEVER, acks.stamps[j] if j < acks.count else NEVER)
+
+    def build(self) -> None:
+        """Pack both bursts into one block, each record straight at its place in time order."""
+        down, acks = self.down, self.acks
+        block = bytearray(down.bytes_before(down.count) + acks.bytes_before(acks.count))
+        down_record, ack_record = down.record, acks.record
+        down.pack(block, [i * down_record + bisect_left(acks.stamps, ts) * ack_record
+                          for i, ts in enumerate(down.stamps)])
+        acks.pack(block, [j * ack_record + down.bytes_before(bisect_right(down.stamps, ts))
+                          for j, ts in enumerate(acks.stamps)])
+        self.block = memoryview(block)
+
+    def take_until(self, limit: int) -> tuple[memoryview, int, int]:
+        """The records with timestamps up to `limit` not yet handed out, how many they are and the
+        timestamp of the last one (there is always at least one: the caller's limit is never before
+        `next_ts()`)."""
+        if self.block is None:
+            self.build()
+        (i, j), down, acks = self.written, self.down, self.acks
+        i2, j2 = bisect_right(down.stamps, limit, i), bisect_right(acks.stamps, limit, j)
+        chunk = self.block[down.bytes_before(i) + acks.bytes_before(j):down.bytes_before(i2) + acks.bytes_before(j2)]
+        self.written = (i2, j2)
+        if i2 == down.count and j2 == acks.count:
+            self.block = None
+        last_ts = max(down.stamps[i2 - 1] if i2 > i else 0, acks.stamps[j2 - 1] if j2 > j else 0)
+        return chunk, (i2 - i) + (j2 - j), last_ts
