@@ -17,6 +17,7 @@ COMMANDS = (
     "scenarios",
     "simulate",
     "detect",
+    "iocs",
     "replay",
     "course",
 )

@@ -194,4 +194,5 @@ def export_stix_bundle(indicators: IndicatorSet, now: datetime | None = None) ->
             id=_id("relationship", ind_id), relationship_type="indicates", source_ref=ind_id,
             target_ref=families[ind.family], created=now, modified=now))
     bundle = stix2.v21.Bundle(objects=objects, id=_id("bundle", *[o.id for o in objects]), allow_custom=True)
-    return bundle.serialize(pretty=True) + "\n"
+    # stix2's own pretty printing is quadratic in the bundle size; the library still checks every object
+    return json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n"
