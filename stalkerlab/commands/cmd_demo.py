@@ -44,15 +44,15 @@ def run(args) -> int:
     print(f"\n  Why: {t['explanation']}")
 
     from detector.pipeline import DetectInputs, run_detection
-    from detector.report_output import render_html, report_json_text, write_text_atomic
+    from detector.reports import write_report_files
 
     report = run_detection(DetectInputs(out / t["capture"]["file"], out / "device", out / "stimuli.json"))
     (out / "report").mkdir(exist_ok=True)
-    write_text_atomic(out / "report" / "report.json", report_json_text(report))
-    write_text_atomic(out / "report" / "report.html", render_html(report))
+    files = write_report_files(report, out / "report")
     print("\nThe detector, run on the same files (offline, nothing contacted):")
     print(f"  Verdict: {report['verdict']} ({report['verdict_text']})")
     for family in report["families"]:
         print(f"  Family: {family['name']}, confidence {family['confidence']}")
-    print(f"  Report: {out / 'report' / 'report.html'}  (open it in a web browser)")
+    print(f"  Report: {files.html}  (open it in a web browser)")
+    print(f"          {files.pdf}  (to print)" if files.pdf else f"  ({files.warnings[0]})")
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 def register(sub) -> None:
     p = sub.add_parser("detect", help="analyse a capture and/or a phone's device folder; write the report",
                        description="Analyse evidence offline (nothing is ever contacted) and write report.json, "
-                                   "report.html and run.json into the output folder.")
+                                   "report.html, report.pdf and run.json into the output folder.")
     p.add_argument("--pcap", type=Path, help="network capture (pcap or pcapng)")
     p.add_argument("--device", type=Path, help="AndroidQF acquisition folder or zip")
     p.add_argument("--stimuli", type=Path, help="stimuli.json: what the person did during the capture")
@@ -20,11 +20,14 @@ def register(sub) -> None:
                    help="extra indicator feed (Echap ioc.yaml / watchware.yaml, or their folder); repeatable")
     p.add_argument("--rules", type=Path, action="append", default=[], help="extra rule file or folder; repeatable")
     p.add_argument("--out", type=Path, required=True, help="output folder for the report")
+    p.add_argument("--no-pdf", action="store_true",
+                   help="skip report.pdf (faster; an older report.pdf in the folder is removed)")
 
 
 def run(args) -> int:
     from detector.pipeline import DetectInputs, run_detection
-    from detector.report_output import render_html, report_json_text, write_text_atomic
+    from detector.reports import write_report_files
+    from stalkerlab.atomic_files import write_text_atomic
     from stalkerlab.errors import UserError
 
     started = datetime.now(timezone.utc)
@@ -33,13 +36,16 @@ def run(args) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"{args.out}: cannot create the output folder ({exc.strerror})") from None
-    write_text_atomic(args.out / "report.json", report_json_text(report))
-    write_text_atomic(args.out / "report.html", render_html(report))
+    files = write_report_files(report, args.out, pdf=not args.no_pdf)
+    for warning in files.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     import json
     run_info = {"started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "host": platform.node(), "user": getpass.getuser(), "command": sys.argv,
-                "tool_version": report["manifest"]["tool"]["version"]}
+                "tool_version": report["manifest"]["tool"]["version"],
+                "outputs": sorted(p.name for p in (files.json, files.html, files.pdf) if p),
+                "warnings": files.warnings}
     write_text_atomic(args.out / "run.json", json.dumps(run_info, indent=2) + "\n")
     print(f"Verdict: {report['verdict']}")
     print(f"  {report['verdict_text']}")
@@ -47,6 +53,8 @@ def run(args) -> int:
         print(f"  - {reason['text']}")
     for family in report["families"]:
         print(f"  Family: {family['name']} ({family['type']}, confidence {family['confidence']})")
-    print(f"Report: {(args.out / 'report.html').resolve()}")
-    print(f"        {(args.out / 'report.json').resolve()}")
+    print(f"Report: {files.html.resolve()}")
+    for path in (files.pdf, files.json):
+        if path:
+            print(f"        {path.resolve()}")
     return 0
