@@ -95,7 +95,7 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
             streams["tls"].append({
                 "client_hello": True, "sni": f.sni, "server": f.sni or rec["dst"], "dst_ip": rec["dst"],
                 "dst_port": rec["dport"], "version": f.hello["version"], "alpn": f.hello["alpn"],
-                "ja3_md5": f.hello["ja3_md5"], "quic": rec["proto"] == "udp",
+                "ja3_md5": f.hello["ja3_md5"], "ja4": f.hello["ja4"], "quic": rec["proto"] == "udp",
                 "cert_self_signed": cert["self_signed"] if cert else None,
                 "cert_subject": cert["subject"] if cert else None, "cert_issuer": cert["issuer"] if cert else None,
                 "cert_issuer_org": cert["issuer_org"] if cert else None, "cert_sha1": cert["sha1"] if cert else None,
@@ -152,7 +152,19 @@ def _coverage(facts: CaptureFacts, flows: list[dict], names_hidden: bool, encryp
         "encrypted_dns": encrypted, "dns_queries": sum(1 for q in facts.dns if not q["response"]),
         "vpn_share": round(vpn_bytes / total, 3), "vpn_endpoint": f"{vpn[0]['dst']}:{vpn[0]['dport']}" if vpn else None,
         "quic_share": round(quic_bytes / total, 3), "truncated": state.truncated, "partial_reason": state.problem,
+        "phones": _phones_seen(facts),
     }
+
+
+def _phones_seen(facts: CaptureFacts) -> list[dict]:
+    """Who asked for an address (DHCP): the hostname and MAC tie the capture to the phone being checked."""
+    seen: dict[tuple, dict] = {}
+    for m in facts.dhcp:
+        if m["message"] in ("DISCOVER", "REQUEST", "INFORM"):
+            key = (m["client_mac"], m["hostname"])
+            seen.setdefault(key, {"client_mac": m["client_mac"], "hostname": m["hostname"],
+                                  "vendor_class": m["vendor_class"], "first_frame": m["frame"]})
+    return list(seen.values())
 
 
 def _timeline(destinations: list[dict], flows: list[dict]) -> list[TimelineRow]:

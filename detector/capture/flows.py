@@ -1,5 +1,5 @@
-"""One pass over a capture: flows with byte counts and upload bursts, plus the DNS, TLS, HTTP and QUIC
-events found in them. Payloads are only looked at until a flow's handshake is understood, so bulk
+"""One pass over a capture: flows with byte counts and upload bursts, plus the DNS, DHCP, TLS, HTTP and
+QUIC events found in them. Payloads are only looked at until a flow's handshake is understood, so bulk
 traffic costs a header parse and a few counters per packet."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from detector.capture.protocols import (
     describe_certificate,
+    parse_dhcp,
     parse_dns,
     parse_http_request,
     parse_quic_initial,
@@ -48,6 +49,7 @@ class CaptureFacts:
     state: ReadState
     flows: list[Flow] = field(default_factory=list)
     dns: list[dict] = field(default_factory=list)
+    dhcp: list[dict] = field(default_factory=list)
     packets: int = 0
     bytes: int = 0
 
@@ -169,6 +171,12 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
                 server = flow.src if outbound == message["response"] else flow.dst
                 message.update(time=ts, frame=number, server=_addr(server))
                 facts.dns.append(message)
+            return
+        if sport == 68 or dport == 68:
+            message = parse_dhcp(payload)
+            if message:
+                message.update(time=ts, frame=number)
+                facts.dhcp.append(message)
             return
         flow.inspect = False
         if outbound and dport == 443:

@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 
-GREASE = {0x0A0A + 0x1010 * i for i in range(16)}
+from detector.capture.tls_fingerprints import GREASE, ja3, ja4
+
 QTYPE_NAMES = {1: "A", 28: "AAAA", 5: "CNAME", 65: "HTTPS", 12: "PTR", 16: "TXT", 33: "SRV", 6: "SOA"}
 
 
@@ -70,8 +71,40 @@ def parse_dns(data: bytes) -> dict | None:
         return None
 
 
-def _client_hello_fields(body: bytes) -> dict | None:
-    """Fields of a ClientHello handshake body (after the 4-byte handshake header)."""
+DHCP_MESSAGE_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK", 7: "RELEASE",
+                      8: "INFORM"}
+
+
+def parse_dhcp(data: bytes) -> dict | None:
+    """{message, client_mac, hostname, vendor_class, requested_ip} of a BOOTP/DHCP message, or None. The
+    hostname a phone sends is what links a capture to the phone being checked."""
+    if len(data) < 240 or data[236:240] != b"\x63\x82\x53\x63" or data[1] != 1 or data[2] != 6:
+        return None
+    fields = {"message": None, "client_mac": ":".join(f"{b:02x}" for b in data[28:34]), "hostname": None,
+              "vendor_class": None, "requested_ip": None}
+    pos = 240
+    while pos < len(data) and data[pos] != 255:
+        code = data[pos]
+        if code == 0:                                   # padding
+            pos += 1
+            continue
+        if pos + 1 >= len(data):
+            break
+        value = data[pos + 2:pos + 2 + data[pos + 1]]
+        pos += 2 + data[pos + 1]
+        if code == 53 and value:
+            fields["message"] = DHCP_MESSAGE_TYPES.get(value[0], str(value[0]))
+        elif code == 12:
+            fields["hostname"] = value.decode("ascii", "replace")
+        elif code == 60:
+            fields["vendor_class"] = value.decode("ascii", "replace")
+        elif code == 50 and len(value) == 4:
+            fields["requested_ip"] = ".".join(map(str, value))
+    return fields
+
+
+def _client_hello_fields(body: bytes, quic: bool = False) -> dict | None:
+    """Fields of a ClientHello handshake body (after the 4-byte handshake header), with its JA3 and JA4."""
     try:
         version = struct.unpack("!H", body[:2])[0]
         pos = 34
@@ -82,7 +115,8 @@ def _client_hello_fields(body: bytes) -> dict | None:
         pos += 1 + body[pos]
         ext_end = pos + 2 + struct.unpack("!H", body[pos:pos + 2])[0]
         pos += 2
-        sni, alpn, versions, groups, formats, exts = None, [], [], [], [], []
+        sni, alpn, versions, groups, formats, exts, sigalgs = None, [], [], [], [], [], []
+        first_alpn = None
         while pos + 4 <= min(ext_end, len(body)):
             kind, length = struct.unpack("!HH", body[pos:pos + 4])
             value = body[pos + 4:pos + 4 + length]
@@ -95,7 +129,9 @@ def _client_hello_fields(body: bytes) -> dict | None:
             elif kind == 16 and len(value) > 2:
                 i = 2
                 while i < len(value):
-                    alpn.append(value[i + 1:i + 1 + value[i]].decode("ascii", "replace"))
+                    protocol = value[i + 1:i + 1 + value[i]]
+                    first_alpn = protocol if first_alpn is None else first_alpn
+                    alpn.append(protocol.decode("ascii", "replace"))
                     i += 1 + value[i]
             elif kind == 43 and value:
                 versions = [v for v in struct.unpack(f"!{value[0] // 2}H", value[1:1 + value[0]]) if v not in GREASE]
@@ -104,11 +140,15 @@ def _client_hello_fields(body: bytes) -> dict | None:
                 groups = [g for g in struct.unpack(f"!{count}H", value[2:2 + 2 * count]) if g not in GREASE]
             elif kind == 11 and value:
                 formats = list(value[1:1 + value[0]])
-        ja3 = ",".join([str(version), "-".join(map(str, ciphers)), "-".join(map(str, exts)),
-                        "-".join(map(str, groups)), "-".join(map(str, formats))])
+            elif kind == 13 and len(value) > 2:
+                count = min(struct.unpack("!H", value[:2])[0], len(value) - 2) // 2
+                sigalgs = list(struct.unpack(f"!{count}H", value[2:2 + 2 * count]))
+        ja3_text, ja3_md5 = ja3(version, ciphers, exts, groups, formats)
         return {"sni": sni, "alpn": alpn, "version": "1.3" if 0x0304 in versions else {0x0303: "1.2",
                 0x0302: "1.1", 0x0301: "1.0"}.get(version, hex(version)),
-                "ja3": ja3, "ja3_md5": hashlib.md5(ja3.encode(), usedforsecurity=False).hexdigest()}
+                "ja3": ja3_text, "ja3_md5": ja3_md5,
+                "ja4": ja4(quic=quic, legacy_version=version, supported_versions=versions, has_sni=sni is not None,
+                           ciphers=ciphers, extensions=exts, first_alpn=first_alpn, signature_algorithms=sigalgs)}
     except (struct.error, IndexError, ValueError):
         return None
 
@@ -269,4 +309,4 @@ def parse_quic_initial(datagram: bytes) -> dict | None:
         expected += len(crypto[offset])
     if len(data) < 4 or data[0] != 0x01:
         return None
-    return _client_hello_fields(data[4:4 + struct.unpack("!I", b"\0" + data[1:4])[0]])
+    return _client_hello_fields(data[4:4 + struct.unpack("!I", b"\0" + data[1:4])[0]], quic=True)

@@ -46,6 +46,14 @@ def test_known_stalkerware_is_found_and_named(run_cli, phone, tmp_path):
     assert set(truth["c2"]["domains"]) <= names
 
 
+def test_the_phone_is_named_by_its_dhcp_request(phone):
+    folder, truth = phone
+    report = run_detection(DetectInputs(pcap=folder / "capture.pcap"))
+    phones = report["coverage"]["capture"]["phones"]
+    assert [(p["hostname"], p["client_mac"], p["first_frame"]) for p in phones] == [
+        (truth["phone"]["hostname"], truth["phone"]["mac"], truth["key_packets"]["dhcp"])]
+
+
 def test_report_json_is_byte_identical_and_run_facts_are_apart(run_cli, phone, tmp_path):
     folder, _ = phone
     assert detect(run_cli, folder, tmp_path / "a")[0] == 0
