@@ -209,3 +209,22 @@ def test_manifest_entry_carries_counts_and_provenance(shared_dir):
     # ../shared/echap/PROVENANCE.txt names the commit the copy was taken at
     assert len(entry["commit"]) == 40 and entry["date"]
     assert s.feeds[-1].name == "echap-samples" and s.feeds[-1].indicators > 3000
+
+
+def test_apk_hash_from_a_stix_feed_is_found_by_detect(run_cli, shared_dir, tmp_path):
+    """End to end: an APK SHA-256 in a feed becomes a device finding, and the feed is in the manifest."""
+    acquisition = shared_dir / "mvt-artifacts" / "androidqf"
+    app = next(p for p in json.loads((acquisition / "packages.json").read_text()) if p["name"] == "com.malware.blah")
+    digest = app["files"][0]["sha256"]
+    fam = malware(1, "FakeSpy")
+    ind = indicator(1, f"[file:hashes.sha256='{digest}']")
+    feed = tmp_path / "apk.stix2"
+    feed.write_text(stix_bundle(fam, ind, indicates(1, ind, fam)))
+    code, _, err = run_cli("detect", "--device", acquisition, "--feed", feed, "--out", tmp_path / "report")
+    assert code == 0, err
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    hits = [f for f in report["findings"] if f["rule_id"] == "dev.ioc.apk_hash"]
+    assert [(f["subject"], f["indicator"]["family"], f["indicator"]["kind"]) for f in hits] == [
+        ("com.malware.blah", "FakeSpy", "apk_sha256")]
+    entry = next(f for f in report["manifest"]["feeds"] if f["name"] == "apk")
+    assert entry["format"] == "stix2" and entry["indicators"] == 1 and len(entry["sha256"]) == 64
