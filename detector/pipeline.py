@@ -74,7 +74,8 @@ def _finding_dict(f: Finding) -> dict:
     return d
 
 
-def run_detection(inputs: DetectInputs) -> dict:
+def run_detection(inputs: DetectInputs, progress=None) -> dict:
+    """`progress(bytes_read)`, when given, follows the reading of the capture (for a progress bar)."""
     if not inputs.pcap and not inputs.device:
         raise UserError("give a capture (--pcap FILE) or a device folder (--device DIR|ZIP), or both")
     for label, path in (("--pcap", inputs.pcap), ("--device", inputs.device), ("--stimuli", inputs.stimuli)):
@@ -93,7 +94,7 @@ def run_detection(inputs: DetectInputs) -> dict:
     capture_meta = {"first_packet_time": None, "last_packet_time": None, "packets": 0}
     if inputs.pcap:
         try:
-            facts = analyse_packets(Path(inputs.pcap))
+            facts = analyse_packets(Path(inputs.pcap), progress)
         except CaptureError as exc:
             raise UserError(str(exc)) from None
         net = analyse_network(facts, indicators, stimuli)

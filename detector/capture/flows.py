@@ -76,7 +76,7 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
     total_bytes = 0
     for number, ts, buf, ip, end in read_frames(path, state):
         if progress is not None and not number & 0xFFFF:
-            progress(state.size)
+            progress(state.bytes_read)
         b0 = buf[ip]
         if b0 == 0x45 and ip + 20 <= end:                   # IPv4 without options: the common case
             proto = buf[ip + 9]
@@ -150,6 +150,8 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
         if payload_len <= 0 or not flow.inspect:
             continue
         _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts)
+    if progress is not None:
+        progress(state.size)
     for flow in flows:
         if flow.burst_bytes:
             flow.bursts.append((flow.burst_start, flow.burst_bytes))

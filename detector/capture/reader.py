@@ -30,8 +30,9 @@ class HashingFile:
     The hashing runs in a thread: hashlib releases the GIL on large blocks, so on a machine with a
     second core (a laptop, a Raspberry Pi) the hash costs the analysis no time at all."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, state: ReadState):
         self.handle = handle
+        self.state = state
         self.sha256 = hashlib.sha256()
         self.size = 0
         self._blocks: queue.Queue = queue.Queue(maxsize=8)
@@ -47,6 +48,7 @@ class HashingFile:
         if data:
             self._blocks.put(data)
             self.size += len(data)
+            self.state.bytes_read = self.size
         return data
 
     def finish(self) -> None:
@@ -61,6 +63,7 @@ class HashingFile:
 class ReadState:
     sha256: str = ""
     size: int = 0
+    bytes_read: int = 0          # while reading, for progress bars
     frames: int = 0
     truncated: bool = False
     problem: str = ""
@@ -95,7 +98,7 @@ def read_frames(path: Path, state: ReadState) -> Iterator[tuple[int, float, byte
     except OSError as exc:
         raise CaptureError(f"{path}: cannot open the capture ({exc.strerror})") from None
     with handle:
-        handle = HashingFile(handle)
+        handle = HashingFile(handle, state)
         try:
             yield from _dispatch(path, handle, state)
         finally:

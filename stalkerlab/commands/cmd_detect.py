@@ -29,9 +29,12 @@ def run(args) -> int:
     from detector.reports import write_report_files
     from stalkerlab.atomic_files import write_text_atomic
     from stalkerlab.errors import UserError
+    from stalkerlab.progress_bar import bytes_progress
 
     started = datetime.now(timezone.utc)
-    report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules))
+    size = args.pcap.stat().st_size if args.pcap and args.pcap.is_file() else 0
+    with bytes_progress("Reading the capture", size) as progress:
+        report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules), progress)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
