@@ -67,7 +67,7 @@ def parse_json(text: str) -> list[ProcessRecord]:
                      if isinstance(v, str) and v), "")
         try:
             pid, ppid = int(item.get("pid") or 0), int(item.get("ppid") or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):     # OverflowError: a pid of 1e400 is infinity
             continue
         out.append(ProcessRecord(str(item.get("user") or item.get("uid") or ""), pid, ppid, str(name),
                                  str(item.get("label") or item.get("context") or ""), pid_lines.get(pid, 1)))
