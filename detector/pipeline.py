@@ -21,7 +21,7 @@ from detector.iocs import load_feeds
 from detector.rules.engine import run_rules
 from detector.rules.schema import load_rules
 from detector.stimuli import load_stimuli
-from detector.verdict import decide
+from detector.verdict import FEED_STALE_DAYS, decide, stale_feed_reasons
 from stalkerlab import __version__
 from stalkerlab.errors import UserError
 
@@ -110,7 +110,10 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         findings.extend(device.findings)
         timeline.extend(device.timeline)
         coverage["device"] = {"collected": True, "checks": [asdict(s) for s in device.statuses]}
-    verdict = decide(findings, have_capture=bool(inputs.pcap), have_device=bool(inputs.device))
+    feeds = [f.as_dict() for f in indicators.feeds]
+    evidence_time = facts.state.last_ts if inputs.pcap else None
+    verdict = decide(findings, have_capture=bool(inputs.pcap), have_device=bool(inputs.device),
+                     stale_feeds=stale_feed_reasons(feeds, evidence_time))
     if coverage["capture"] and coverage["capture"]["truncated"]:
         verdict.reasons.append({"code": "partial", "text": "The capture file is cut short: "
                                 + coverage["capture"]["partial_reason"] + ". The analysis covers what was read."})
@@ -138,9 +141,9 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         "manifest": {
             "tool": {"name": "stalkerlab", "version": __version__},
             "inputs": manifest_inputs,
-            "feeds": [f.as_dict() for f in indicators.feeds],
+            "feeds": feeds,
             "rules": sorted(r.id for r in rules),
-            "settings": {"extra_rules": [Path(p).name for p in inputs.rules]},
+            "settings": {"extra_rules": [Path(p).name for p in inputs.rules], "feed_stale_days": FEED_STALE_DAYS},
             "capture": capture_meta,
         },
     }

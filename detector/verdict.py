@@ -9,6 +9,7 @@ stalkerware verdict: visiting a vendor's site is not an infection. There is no "
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from detector.findings import Finding
 
@@ -78,7 +79,37 @@ def attribute(findings: list[Finding]) -> list[FamilyAttribution]:
     return sorted(families.values(), key=lambda a: (-CONFIDENCE_RANK[a.confidence], a.name))
 
 
-def decide(findings: list[Finding], *, have_capture: bool, have_device: bool) -> Verdict:
+FEED_STALE_DAYS = 90       # Echap adds families every few weeks; an older list misses the newest apps
+
+
+def stale_feed_reasons(feeds: list[dict], evidence_time: float | None,
+                       max_age_days: int = FEED_STALE_DAYS) -> list[dict]:
+    """A reason for each dated feed published more than `max_age_days` before the evidence was collected.
+    Measured against the evidence's own time, never the clock, so a re-analysis gives the same report."""
+    if evidence_time is None:
+        return []
+    reasons = []
+    for feed in feeds:
+        if not feed.get("date"):
+            continue
+        try:
+            published = datetime.fromisoformat(str(feed["date"]).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=timezone.utc)
+        age = (evidence_time - published.timestamp()) / 86400
+        if age > max_age_days:
+            reasons.append({"code": "feed_stale", "text": f"The indicator list {feed['name']} dates from "
+                            f"{published.date().isoformat()}, {int(age)} days before this evidence was collected: "
+                            "stalkerware that appeared since then is not in it. Update it (stalkerlab iocs "
+                            "update) and check again."})
+    return reasons
+
+
+def decide(findings: list[Finding], *, have_capture: bool, have_device: bool,
+           stale_feeds: list[dict] | None = None) -> Verdict:
+    """`stale_feeds`: reasons from stale_feed_reasons; they make "nothing found" inconclusive."""
     families = attribute(findings)
     reasons: list[dict] = []
     # high confidence = an indicator that proves an installation (C2, certificate, package, signer, APK)
@@ -110,6 +141,7 @@ def decide(findings: list[Finding], *, have_capture: bool, have_device: bool) ->
             reasons.append({"code": code, "text": text})
     if not have_capture and not have_device:
         reasons.append({"code": "no_input", "text": "Nothing was analysed."})
+    reasons.extend(stale_feeds or ())
     if reasons:
         return Verdict("inconclusive", reasons, families)
     checked = " and ".join(x for x, y in (("the capture", have_capture), ("the device state", have_device)) if y)
