@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import struct
+from array import array
 
 from simulator.packets.checksum import PayloadBuffer, bytes_sum, fold, pieces_bytes, pieces_sum
 
@@ -25,7 +26,9 @@ _V6 = struct.Struct("!6s6sHIHBB16s16s")
 _TCP_TS = struct.Struct("!HHIIHHHHHHII")        # 32-byte header: NOP NOP TS option
 _UDP = struct.Struct("!HHHH")
 _PCAP_REC = struct.Struct("<IIII").pack
-_PCAP_REC_INTO = struct.Struct("<IIII").pack_into
+# a pcap record and the headers of a protected QUIC packet, up to its payload: see BulkUdp.pack_run
+_V6_RECORD_INTO = struct.Struct("<II68sH8sI").pack_into
+_V4_RECORD_INTO = struct.Struct("<II26sH4sH14sH8sI").pack_into
 
 
 def mac_bytes(mac: str) -> bytes:
@@ -132,45 +135,65 @@ class BulkUdp:
         self.frame = self._frame_v6 if d.v6 else self._frame_v4
         self.overhead = (74 if d.v6 else 54)      # Ethernet + IP + UDP + short header, before the slice
 
-    def pack_burst(self, block: bytearray, stamps: list[int], pns: range, starts: list[int], length: int,
-                   last: int, idents: range, positions: list[int]) -> None:
-        """Packets with timestamps `stamps`, packet numbers `pns`, payload offsets `starts` and IPv4 ids
-        `idents`, all `length` bytes of payload but the last (`last`), packed as pcap records into
-        `block` at `positions`. This loop is the whole cost of a video download, hence everything
-        local and BulkUdp.checksum inlined."""
-        prefix, data, view, head, rec_into = self.prefix, self.buf.data, self.view, self.head, _PCAP_REC_INTO
-        const, before, middle, overhead, pack_into = self.const, self.before, self.middle, self.overhead, \
-            self.pack_into
-        v6 = self.d.v6
-        ip_const, addrs = (0, b"") if v6 else (self.d.ip_const, self.addrs)
-        final = len(stamps) - 1
-        for i, ts in enumerate(stamps):
-            n = length if i < final else last
-            start = starts[i]
-            pn = pns[i]
-            udp_len = 20 + n
+    def pack_run(self, block: bytearray, stamps: list[int], starts: list[int], positions: list[int], pn: int,
+                 ident: int, length: int) -> None:
+        """Packets of `length` bytes of payload, numbered from `pn + 1` with IPv4 ids from `ident + 1`,
+        packed as pcap records into `block` at `positions`, with timestamps `stamps` and payload offsets
+        `starts`. This loop is the whole cost of a video download, so each packet is one little-endian
+        pack_into of what varies, then its payload:
+
+        - the big-endian fields go in byte-swapped: for a 16-bit value v, swap(v) = 256 v mod 0xFFFF, so
+          a checksum comes out swapped by multiplying its sum by 256;
+        - a folded one's complement sum of x > 0 is x mod 0xFFFF (0xFFFF for multiples), so the UDP
+          checksum is 0xFFFF - x mod 0xFFFF (never 0) and the IPv4 one -x mod 0xFFFF; a 3-byte packet
+          number adds as pn itself, since 65536 = 1 mod 0xFFFF;
+        - the packet number's three bytes and the connection id's last byte are one 32-bit word per
+          packet, byte-swapped by `array` in one go."""
+        count = len(stamps)
+        if not count:
+            return
+        prefix, view, data = self.prefix, self.view, self.buf.data
+        d, head = self.d, self.head
+        udp_len = 20 + length
+        size = self.overhead + length
+        record = 16 + size
+        total_base = self.const + udp_len + udp_len
+        half_length, odd = length >> 1, length & 1
+        sizes = struct.pack("<II", size, size)
+        pns = range(pn + 1, pn + 1 + count)
+        words = array("I", [head[8] << 24 | p & 0xFFFFFF for p in pns] if pn + count >= 1 << 24
+                      else range(head[8] << 24 | pns.start, head[8] << 24 | pns.stop))
+        words.byteswap()
+        head8 = head[:8]
+        if d.v6:
+            pack_into = _V6_RECORD_INTO
+            fixed = sizes + self.before + struct.pack("!H", udp_len) + self.middle + struct.pack("!H", udp_len)
+            for ts, start, pos, number, word in zip(stamps, starts, positions, pns, words, strict=True):
+                half = start >> 1
+                total = total_base + number + prefix[half + half_length] - prefix[half]
+                if odd:
+                    total += data[start + length - 1] << 8
+                pack_into(block, pos, ts // 1_000_000, ts % 1_000_000, fixed, 0xFFFF - (total << 8) % 0xFFFF,
+                          head8, word)
+                end = pos + record
+                block[end - length:end] = view[start:start + length]
+            return
+        pack_into = _V4_RECORD_INTO
+        fixed_start = sizes + self.before + struct.pack("!H", udp_len + 20)
+        fixed_end = self.addrs + struct.pack("!H", udp_len)
+        ip_base = (d.ip_const + udp_len + 20) << 8
+        idents = array("H", [(ident + k) & 0xFFFF for k in range(1, count + 1)])
+        idents.byteswap()
+        for ts, start, pos, number, word, swapped_ident in zip(stamps, starts, positions, pns, words, idents,
+                                                               strict=True):
             half = start >> 1
-            total = (const + udp_len + udp_len + (pn >> 16 & 0xFF) + (pn & 0xFFFF)
-                     + prefix[half + (n >> 1)] - prefix[half])
-            if n & 1:
-                total += data[start + n - 1] << 8
-            total = (total & 0xFFFF) + (total >> 16)
-            total = (total & 0xFFFF) + (total >> 16)
-            csum = (~total) & 0xFFFF or 0xFFFF
-            size = overhead + n
-            pos = positions[i]
-            rec_into(block, pos, ts // 1_000_000, ts % 1_000_000, size, size)
-            if v6:
-                pack_into(block, pos + 16, before, udp_len, middle, udp_len, csum, head, pn >> 16 & 0xFF, pn & 0xFFFF)
-            else:
-                ident = idents[i] & 0xFFFF
-                ip_sum = ip_const + udp_len + 20 + ident
-                ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
-                ip_sum = (ip_sum & 0xFFFF) + (ip_sum >> 16)
-                pack_into(block, pos + 16, before, udp_len + 20, ident, middle, (~ip_sum) & 0xFFFF, addrs, udp_len,
-                          csum, head, pn >> 16 & 0xFF, pn & 0xFFFF)
-            pos += 16 + size
-            block[pos - n:pos] = view[start:start + n]
+            total = total_base + number + prefix[half + half_length] - prefix[half]
+            if odd:
+                total += data[start + length - 1] << 8
+            pack_into(block, pos, ts // 1_000_000, ts % 1_000_000, fixed_start, swapped_ident, self.middle,
+                      -(ip_base + swapped_ident) % 0xFFFF, fixed_end, 0xFFFF - (total << 8) % 0xFFFF, head8, word)
+            end = pos + record
+            block[end - length:end] = view[start:start + length]
 
     def pcap_record(self, ts: int, pn: int, start: int, length: int) -> bytes:
         """The frame already wrapped in its pcap record: saves a pass over a million frames."""

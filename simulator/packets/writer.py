@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from simulator.packets import messages, quic, tls
-from simulator.packets.bursts import NEVER, Burst, Download
+from simulator.packets.bursts import NEVER, BlockPool, Burst, Download
 from simulator.packets.capture_file import pcap_header, pcap_record, pcapng_header, pcapng_record, write_atomic
 from simulator.packets.certificates import chain_der
 from simulator.packets.checksum import PayloadBuffer
@@ -473,6 +473,7 @@ class RecordOrder:
             heap.append((frames[order[0]][0], order[0], -1, -1))
         heapq.heapify(heap)
         cursor = 0
+        pool = BlockPool()
         while heap:
             ts, major, minor, source = heap[0]
             if self.first_ts is None:
@@ -499,7 +500,7 @@ class RecordOrder:
                 next_ts, next_major, next_minor, _ = heap[0]
                 # on an equal timestamp the record drawn first goes first
                 limit = next_ts if (major, minor) < (next_major, next_minor) else next_ts - 1
-            chunk, packets, self.last_ts = download.take_until(limit)
+            chunk, packets, self.last_ts = download.take_until(limit, pool)
             yield chunk
             self.packets += packets
             next_ts = download.next_ts()
