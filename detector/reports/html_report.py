@@ -71,6 +71,7 @@ STYLE = (
     "figcaption{font-size:.9rem;color:#333;margin-top:.4rem}"
     "details{margin:.4rem 0}summary{cursor:pointer;font-weight:bold}"
     "footer{margin-top:2rem;font-size:.9rem;color:#444}"
+    + SVG_STYLE +
     # narrow screens: table rows become cards, each cell labelled by its column
     "@media screen and (max-width:40rem){body{padding:.6rem;font-size:1rem}"
     "table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;"
@@ -79,10 +80,9 @@ STYLE = (
     "table.cards col{width:auto!important}table.cards caption{display:block}}"
     "@page{size:A4;margin:16mm 14mm 18mm;@bottom-left{content:'Stalkerware Lab report';font-size:8pt;"
     "color:#555}@bottom-right{content:'Page ' counter(page) ' of ' counter(pages);font-size:8pt;color:#555}}"
-    "@media print{body{max-width:none;padding:0;font-size:10.5pt}.annex{break-before:page}"
+    "@media print{body{max-width:none;padding:0;font-size:10.5pt}table{font-size:8.5pt}.annex{break-before:page}"
     "h2,h3{break-after:avoid}tr,.timeline,.verdict,.safety{break-inside:avoid}summary{list-style:none}"
-    ".timeline{max-width:130mm}}"
-    + SVG_STYLE
+    ".timeline{max-width:125mm}.panel-heading,summary{break-after:avoid}}"
 )
 
 
@@ -203,9 +203,12 @@ def _finding(f: dict) -> list[str]:
         parts.append("<p>Innocent explanations to rule out:</p><ul>"
                      + "".join(f"<li>{_e(b)}</li>" for b in f["benign_explanations"]) + "</ul>")
     if f["evidence"]:
+        # collapsed on screen (long on a phone); WeasyPrint lays out the content of <details> anyway
+        parts.append(f"<details><summary>Evidence: {len(f['evidence'])} packets and file lines</summary>")
         parts.append(_table(("Evidence", "Time (UTC)", "What it shows"),
                             [(_code(x["ref"]), _when(x["time"]), x["text"]) for x in f["evidence"]],
                             (20, 25, 55)))
+        parts.append("</details>")
     parts.append("</article>")
     return parts
 

@@ -183,11 +183,13 @@ def _panel_svg(index: int, start: float, end: float, events: list[ChartEvent], r
         body.append(f"<rect x='{x0:.1f}' y='0' width='{max(x1 - x0, 1):.1f}' height='{plot_bottom:.1f}' "
                     f"{PAINT['capture']}/>")
         body.append(f"<text x='{x1 - 2:.1f}' y='12' {PAINT['capture-label']}>network recorded</text>")
+    # a guide from each action down through the other lanes shows what followed it; it stops short of the
+    # lane labels and action names so that no text is crossed
+    strips = [(lane_top[lane.key], lane_top[lane.key] + lane.height) for lane in LANES if lane.key != "action"]
     for action in (e for e in in_panel if e.lane == "action"):
-        # a guide from each action down through the lanes shows what followed it
         x = x_of(action.time)
-        body.append(f"<line x1='{x:.1f}' y1='{lane_top['action']:.1f}' x2='{x:.1f}' y2='{plot_bottom:.1f}' "
-                    f"{PAINT['guide']}/>")
+        body += [f"<line x1='{x:.1f}' y1='{top:.1f}' x2='{x:.1f}' y2='{bottom:.1f}' {PAINT['guide']}/>"
+                 for top, bottom in strips]
     for lane in LANES:
         top = lane_top[lane.key]
         mid = top + (11 if lane.key in ("action", "device") else lane.height / 2)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib.resources import files
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -92,3 +94,24 @@ def test_every_field_is_described_and_the_version_is_the_reports():
     assert all("description" in d for d in schema["$defs"].values())
     # shipped inside the package, so an installed detector can hand it to anyone checking a report
     assert json.loads((files("detector.reports") / "report.schema.json").read_text()) == schema
+
+
+def _field_names(node: object) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, dict):
+        names |= set(node.get("properties") or ())
+        for sub in node.values():
+            names |= _field_names(sub)
+    elif isinstance(node, list):
+        for sub in node:
+            names |= _field_names(sub)
+    return names
+
+
+def test_the_investigators_doc_names_every_field():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "report-format.md").read_text(encoding="utf-8")
+    # a name counts inside any code span: `name`, `findings[]`, `coverage.capture`
+    spans = " ".join(re.findall(r"`([^`]+)`", re.sub(r"```.*?```", "", doc, flags=re.S)))
+    missing = sorted(name for name in _field_names(load_report_schema())
+                     if not re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", spans))
+    assert not missing, f"docs/report-format.md does not explain: {missing}"
