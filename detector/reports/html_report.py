@@ -42,7 +42,8 @@ DOES_NOT_MEAN = {
                      "password someone knows) would not show up here. If you still feel watched, that feeling "
                      "matters: talk it through with a support worker.",
     "inconclusive": "It does not mean the phone is safe, and it does not mean it is monitored. The check can be "
-                    "repeated, for example with a longer recording or with the VPN switched off.",
+                    "repeated, for example with a longer recording while the phone is in use, or with a VPN or Private "
+                    "DNS switched off.",
 }
 CONFIDENCE_WORDS = {"high": "strong evidence", "medium": "some evidence", "low": "weak evidence"}
 STATUS_WORDS = {"ok": "checked", "not collected": "not collected", "error": "could not be read"}
@@ -67,7 +68,7 @@ STYLE = (
     ".finding dt::after{content:': '}.finding dd{display:inline;margin:0;overflow-wrap:break-word}"
     ".finding dd::after{content:'\\A';white-space:pre}"
     ".match{font-weight:bold}.gap{text-align:center;color:#444;font-style:italic;margin:.2rem 0}"
-    ".panel-heading{font-weight:bold;margin:.8rem 0 .1rem}figure{margin:0}"
+    ".panel-heading{font-weight:bold;margin:.8rem 0 .1rem}.panel-heading .note{font-weight:normal}figure{margin:0}"
     "figcaption{font-size:.9rem;color:#333;margin-top:.4rem}"
     "details{margin:.4rem 0}summary{cursor:pointer;font-weight:bold}"
     "footer{margin-top:2rem;font-size:.9rem;color:#444}"
@@ -173,10 +174,14 @@ def _timeline_section(report: dict) -> list[str]:
         parts.append("<p>Nothing in this analysis has a time to show.</p></section>")
         return parts
     parts.append(chart)
-    parts.append(f"<details><summary>Every event on the timeline ({len(events)})</summary>")
-    parts.append(_table(("#", "Time (UTC)", "Kind", "What", "Evidence"), [_event_row(e) for e in events],
-                        (5, 22, 13, 42, 18)))
-    parts.append("</details></section>")
+    if events:
+        parts.append(f"<details><summary>Every event on the timeline ({len(events)})</summary>")
+        parts.append(_table(("#", "Time (UTC)", "Kind", "What", "Evidence"), [_event_row(e) for e in events],
+                            (5, 22, 13, 42, 18)))
+        parts.append("</details>")
+    else:
+        parts.append("<p>No action, flagged contact, upload or change on the phone has a time here.</p>")
+    parts.append("</section>")
     return parts
 
 

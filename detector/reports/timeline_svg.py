@@ -182,7 +182,6 @@ def _panel_svg(index: int, start: float, end: float, events: list[ChartEvent], r
         x0, x1 = x_of(max(capture[0], start)), x_of(min(capture[1], end))
         body.append(f"<rect x='{x0:.1f}' y='0' width='{max(x1 - x0, 1):.1f}' height='{plot_bottom:.1f}' "
                     f"{PAINT['capture']}/>")
-        body.append(f"<text x='{x1 - 2:.1f}' y='12' {PAINT['capture-label']}>network recorded</text>")
     # a guide from each action down through the other lanes shows what followed it; it stops short of the
     # lane labels and action names so that no text is crossed
     strips = [(lane_top[lane.key], lane_top[lane.key] + lane.height) for lane in LANES if lane.key != "action"]
@@ -252,7 +251,6 @@ PAINT = {
     "tick": "font-size='11.5' fill='#333' text-anchor='middle'",
     "guide": "stroke='#5b2a86' stroke-width='1' stroke-dasharray='3 3'",
     "capture": "fill='#e8eef5'",
-    "capture-label": "font-size='10' fill='#3d5a80' text-anchor='end'",
     "m-action": "fill='#5b2a86' stroke='#fff' stroke-width='1'",
     "m-contact": "fill='#b34700' fill-opacity='0.75' stroke='#5c2400' stroke-width='1'",
     "m-upload": "fill='#8b0000' stroke='#fff' stroke-width='1'",
@@ -277,7 +275,12 @@ def render_timeline(report: dict, events: list[ChartEvent]) -> str:
         first, last, seconds = day(start), day(end), end - start < 120
         when = (f"{first}, {clock(start, seconds)} to {clock(end, seconds)}" if first == last
                 else f"{first} {clock(start, seconds)} to {last} {clock(end, seconds)}")
-        parts.append(f"<p class='panel-heading'>{_e(when)} (UTC)</p>")
+        recorded = ""
+        if capture and capture[1] >= start and capture[0] <= end:
+            # said in words here rather than inside the chart, where it would cross the lane labels
+            recorded = (f"<br><span class='note'>shaded: network recorded {clock(capture[0], seconds)} to "
+                        f"{clock(capture[1], seconds)}</span>")
+        parts.append(f"<p class='panel-heading'>{_e(when)} (UTC){recorded}</p>")
         parts.append(_panel_svg(index, start, end, events, report, capture, f"Timeline, {when} UTC"))
         previous_end = end
     parts.append("<figcaption>Diamonds: what the person did (dashed lines follow each action down). Circles: "
