@@ -52,27 +52,26 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
                       "_evidence": _frame_evidence(frame, time, text)})
 
     for q in facts.dns:
-        name = q["name"]
+        name = q.name
         if name.endswith(".local"):
             continue
         matches = indicators.match_domain(name)
         top = next((h for h in matches if h.role == "c2"), matches[0] if matches else None)
-        if not q["response"]:
-            log.see("dns", name, q["time"], q["frame"])
-            ioc(matches, "dns", name, q["time"], q["frame"], f"DNS query {name} ({q['qtype']})")
+        if not q.response:
+            log.see("dns", name, q.time, q.frame)
+            ioc(matches, "dns", name, q.time, q.frame, f"DNS query {name} ({q.qtype})")
         else:
-            for rtype, value, _ttl in q["answers"]:
-                if rtype in ("A", "AAAA"):
-                    resolved.add(value)
-                    ip_names.setdefault(value, name)
+            for answer in q.answers:
+                if answer.rtype in ("A", "AAAA"):
+                    resolved.add(answer.value)
+                    ip_names.setdefault(answer.value, name)
         streams["dns"].append({
-            "name": name, "qtype": q["qtype"], "response": q["response"], "rcode": q["rcode"],
-            "answers": [v for _t, v, _l in q["answers"]], "ioc_role": top.role if top else None,
+            "name": name, "qtype": q.qtype, "response": q.response, "rcode": q.rcode,
+            "answers": [a.value for a in q.answers], "ioc_role": top.role if top else None,
             "ioc_family": top.family if top else None, "ioc_value": top.value if top else None,
-            "_first_seen": q["time"], "_last_seen": q["time"],
-            "_evidence": _frame_evidence(q["frame"], q["time"],
-                                         f"DNS {'response' if q['response'] else 'query'} {name} {q['qtype']}"
-                                         f" rcode {q['rcode']}")})
+            "_first_seen": q.time, "_last_seen": q.time,
+            "_evidence": _frame_evidence(q.frame, q.time, f"DNS {'response' if q.response else 'query'} {name} "
+                                                          f"{q.qtype} rcode {q.rcode}")})
 
     flows = []
     for f in facts.flows:
@@ -80,7 +79,7 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
         if rec["dport"] in (53, 5353, 67, 68) or scope_of(rec["dst"]) != "internet":
             continue
         http = f.http
-        http_name = http["host"].split(":")[0] if http and http["host"] else None
+        http_name = http.host.split(":")[0] if http and http.host else None
         rec["name"] = f.sni or http_name or ip_names.get(rec["dst"])
         flows.append(rec)
         log.see("ips", rec["dst"], rec["start"], rec["first_frame"])
@@ -91,31 +90,36 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
             ioc(indicators.match_domain(f.sni), "sni", f.sni, rec["start"], f.hello_frame,
                 f"TLS ClientHello server name {f.sni}")
         if f.hello:
-            cert = (f.cert or [None])[0]
+            cert = (f.cert or (None,))[0]
+            server = f.server_hello
             streams["tls"].append({
                 "client_hello": True, "sni": f.sni, "server": f.sni or rec["dst"], "dst_ip": rec["dst"],
-                "dst_port": rec["dport"], "version": f.hello["version"], "alpn": f.hello["alpn"],
-                "ja3_md5": f.hello["ja3_md5"], "ja4": f.hello["ja4"], "quic": rec["proto"] == "udp",
-                "cert_self_signed": cert["self_signed"] if cert else None,
-                "cert_subject": cert["subject"] if cert else None, "cert_issuer": cert["issuer"] if cert else None,
-                "cert_issuer_org": cert["issuer_org"] if cert else None, "cert_sha1": cert["sha1"] if cert else None,
-                "cert_not_before": cert["not_before"] if cert else None,
-                "cert_not_after": cert["not_after"] if cert else None,
+                "dst_port": rec["dport"], "version": server.version if server else f.hello.version,
+                "offered_version": f.hello.version, "alpn": list(f.hello.alpn),
+                "ja3_md5": f.hello.ja3_md5, "ja4": f.hello.ja4, "ja3s_md5": server.ja3s_md5 if server else None,
+                "quic": f.hello.quic,
+                "cert_self_signed": cert.self_signed if cert else None,
+                "cert_subject": cert.subject if cert else None, "cert_issuer": cert.issuer if cert else None,
+                "cert_issuer_org": cert.issuer_org if cert else None, "cert_sha1": cert.sha1 if cert else None,
+                "cert_not_before": cert.not_before if cert else None,
+                "cert_not_after": cert.not_after if cert else None,
                 "_first_seen": rec["start"], "_last_seen": rec["end"],
                 "_evidence": _frame_evidence(f.hello_frame, rec["start"], f"ClientHello to {f.sni or rec['dst']}")
-                + _frame_evidence(f.cert_frame, rec["start"], f"Certificate {cert['subject'] if cert else ''}")})
+                + _frame_evidence(f.cert_frame, rec["start"], f"Certificate {cert.subject if cert else ''}")})
             for c in f.cert or ():
-                ioc(indicators.match_cert_sha1(c["sha1"]), "certificate", c["sha1"], rec["start"], f.cert_frame,
-                    f"certificate {c['subject']} SHA-1 {c['sha1']}")
+                ioc(indicators.match_cert_sha1(c.sha1), "certificate", c.sha1, rec["start"], f.cert_frame,
+                    f"certificate {c.subject} SHA-1 {c.sha1}")
         if http:
-            host = http["host"].split(":")[0]
+            host = http.host.split(":")[0]
             log.see("http_hosts", host, rec["start"], f.http_frame)
             ioc(indicators.match_domain(host), "http host", host, rec["start"], f.http_frame,
-                f"{http['method']} http://{http['host']}{http['path']}")
-            streams["http"].append({**http, "host": host, "dst_ip": rec["dst"], "dst_port": rec["dport"],
+                f"{http.method} http://{http.host}{http.path}")
+            streams["http"].append({"method": http.method, "path": http.path, "host": host,
+                                    "user_agent": http.user_agent, "body_size": http.body_size,
+                                    "dst_ip": rec["dst"], "dst_port": rec["dport"],
                                     "_first_seen": rec["start"], "_last_seen": rec["end"],
                                     "_evidence": _frame_evidence(f.http_frame, rec["start"],
-                                                                 f"{http['method']} {http['host']}{http['path']}")})
+                                                                 f"{http.method} {http.host}{http.path}")})
     streams["flow"] = flows
     names_hidden, encrypted = _encrypted_dns(flows, facts)
     destinations = build_destinations(flows, stimuli, resolved, names_hidden)
@@ -128,7 +132,7 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
 def _encrypted_dns(flows: list[dict], facts: CaptureFacts) -> tuple[bool, list[str]]:
     seen = sorted({f"{f['name'] or f['dst']}:{f['dport']}" for f in flows
                    if f["dport"] == 853 or (f["name"] or "") in ENCRYPTED_DNS_NAMES})
-    plain = sum(1 for q in facts.dns if not q["response"] and not q["name"].endswith(".local"))
+    plain = sum(1 for q in facts.dns if not q.response and not q.name.endswith(".local"))
     connections = sum(1 for f in flows if f["proto"] == "tcp")
     # names are hidden when lookups go encrypted and plain DNS no longer explains the connections
     return bool(seen) and plain < max(3, connections // 4), seen
@@ -149,7 +153,7 @@ def _coverage(facts: CaptureFacts, flows: list[dict], names_hidden: bool, encryp
         "flows": len(flows), "active_minutes": len(active), "idle": idle,
         "activity": "barely used" if idle else "in use",
         "short": duration < SHORT_CAPTURE_S, "names_hidden": names_hidden,
-        "encrypted_dns": encrypted, "dns_queries": sum(1 for q in facts.dns if not q["response"]),
+        "encrypted_dns": encrypted, "dns_queries": sum(1 for q in facts.dns if not q.response),
         "vpn_share": round(vpn_bytes / total, 3), "vpn_endpoint": f"{vpn[0]['dst']}:{vpn[0]['dport']}" if vpn else None,
         "quic_share": round(quic_bytes / total, 3), "truncated": state.truncated, "partial_reason": state.problem,
         "phones": _phones_seen(facts),
@@ -160,10 +164,9 @@ def _phones_seen(facts: CaptureFacts) -> list[dict]:
     """Who asked for an address (DHCP): the hostname and MAC tie the capture to the phone being checked."""
     seen: dict[tuple, dict] = {}
     for m in facts.dhcp:
-        if m["message"] in ("DISCOVER", "REQUEST", "INFORM"):
-            key = (m["client_mac"], m["hostname"])
-            seen.setdefault(key, {"client_mac": m["client_mac"], "hostname": m["hostname"],
-                                  "vendor_class": m["vendor_class"], "first_frame": m["frame"]})
+        if m.message in ("DISCOVER", "REQUEST", "INFORM"):
+            seen.setdefault((m.client_mac, m.hostname), {"client_mac": m.client_mac, "hostname": m.hostname,
+                                                         "vendor_class": m.vendor_class, "first_frame": m.frame})
     return list(seen.values())
 
 

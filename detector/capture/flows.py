@@ -5,9 +5,10 @@ traffic costs a header parse and a few counters per packet."""
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from detector.capture.events import DhcpMessage, DnsMessage, HttpRequest, TlsCertificate, TlsClientHello, TlsServerHello
 from detector.capture.protocols import (
     describe_certificate,
     parse_dhcp,
@@ -16,6 +17,7 @@ from detector.capture.protocols import (
     parse_quic_initial,
     parse_tls_certificates,
     parse_tls_client_hello,
+    parse_tls_server_hello,
 )
 from detector.capture.reader import ReadState, read_frames
 
@@ -24,10 +26,12 @@ BURST_GAP_S = 1.0              # client bytes closer than this belong to the sam
 
 
 class Flow:
+    """One connection (TCP) or exchange (UDP), counted from both sides; the client is who sent first.
+    It carries the handshake events found in it: at the end of the capture it is the flow_end event."""
+
     __slots__ = ("proto", "src", "sport", "dst", "dport", "start", "end", "pk_out", "pk_in", "b_out", "b_in",
                  "first_frame", "bursts", "burst_start", "burst_bytes", "last_out", "c2s", "s2c", "inspect",
-                 "sni", "hello", "http", "cert", "cert_frame", "hello_frame", "http_frame", "payload_out",
-                 "payload_in")
+                 "sni", "hello", "server_hello", "http", "cert", "cert_frame", "payload_out", "payload_in")
 
     def __init__(self, proto, src, sport, dst, dport, ts, frame):
         self.proto, self.src, self.sport, self.dst, self.dport = proto, src, sport, dst, dport
@@ -39,8 +43,20 @@ class Flow:
         self.burst_start, self.burst_bytes, self.last_out = ts, 0, -1e18
         self.c2s, self.s2c = b"", b""
         self.inspect = True
-        self.sni = self.hello = self.http = self.cert = None
-        self.cert_frame = self.hello_frame = self.http_frame = None
+        self.sni: str | None = None
+        self.hello: TlsClientHello | None = None
+        self.server_hello: TlsServerHello | None = None
+        self.http: HttpRequest | None = None
+        self.cert: tuple[TlsCertificate, ...] | None = None
+        self.cert_frame: int | None = None
+
+    @property
+    def hello_frame(self) -> int | None:
+        return self.hello.frame if self.hello else None
+
+    @property
+    def http_frame(self) -> int | None:
+        return self.http.frame if self.http else None
 
 
 @dataclass
@@ -48,8 +64,8 @@ class CaptureFacts:
     path: str
     state: ReadState
     flows: list[Flow] = field(default_factory=list)
-    dns: list[dict] = field(default_factory=list)
-    dhcp: list[dict] = field(default_factory=list)
+    dns: list[DnsMessage] = field(default_factory=list)
+    dhcp: list[DhcpMessage] = field(default_factory=list)
     packets: int = 0
     bytes: int = 0
 
@@ -163,28 +179,26 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
 
 
 def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float) -> None:
-    """Payloads of a flow whose protocol is not understood yet: DNS messages, the TLS handshake, the
+    """Payloads of a flow whose protocol is not understood yet: DNS messages, DHCP, the TLS handshake, the
     HTTP request head or the QUIC Initial. Afterwards the flow is only counted."""
     if flow.proto == 17:
         sport, dport = flow.sport, flow.dport
         if sport == 53 or dport == 53 or sport == 5353 or dport == 5353:
             message = parse_dns(payload)
             if message:
-                server = flow.src if outbound == message["response"] else flow.dst
-                message.update(time=ts, frame=number, server=_addr(server))
-                facts.dns.append(message)
+                server = flow.src if outbound == message.response else flow.dst
+                facts.dns.append(replace(message, time=ts, frame=number, server=_addr(server)))
             return
         if sport == 68 or dport == 68:
-            message = parse_dhcp(payload)
-            if message:
-                message.update(time=ts, frame=number)
-                facts.dhcp.append(message)
+            dhcp = parse_dhcp(payload)
+            if dhcp:
+                facts.dhcp.append(replace(dhcp, time=ts, frame=number))
             return
         flow.inspect = False
         if outbound and dport == 443:
             hello = parse_quic_initial(payload)
             if hello:
-                flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
+                flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
         return
     if outbound:
         if flow.hello is None and flow.http is None and len(flow.c2s) < INSPECT_BYTES:
@@ -192,21 +206,25 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
             if flow.c2s[:1] == b"\x16":
                 hello = parse_tls_client_hello(flow.c2s)
                 if hello:
-                    flow.hello, flow.sni, flow.hello_frame = hello, hello["sni"], number
+                    flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
             else:
                 request = parse_http_request(flow.c2s)
                 if request:
-                    flow.http, flow.http_frame = request, number
+                    flow.http = replace(request, time=ts, frame=number)
                 elif b"\r\n\r\n" in flow.c2s or len(flow.c2s) > 8192:
                     flow.inspect = False
     elif flow.hello is not None and flow.cert is None and len(flow.s2c) < INSPECT_BYTES:
         flow.s2c += payload
+        if flow.server_hello is None:
+            server_hello = parse_tls_server_hello(flow.s2c)
+            if server_hello:
+                flow.server_hello = replace(server_hello, time=ts, frame=number)
         chain = parse_tls_certificates(flow.s2c)
         if chain:
-            flow.cert = [c for c in (describe_certificate(der) for der in chain) if c]
+            flow.cert = tuple(c for c in (describe_certificate(der) for der in chain) if c)
             flow.cert_frame = number
-    if flow.hello is not None and (flow.cert is not None or flow.hello.get("version") == "1.3"
-                                   or len(flow.s2c) >= INSPECT_BYTES):
+    tls13 = flow.server_hello.version == "1.3" if flow.server_hello else False
+    if flow.hello is not None and (flow.cert is not None or tls13 or len(flow.s2c) >= INSPECT_BYTES):
         flow.inspect = False
         flow.c2s = flow.s2c = b""
     elif flow.http is not None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_RECORD = 256 * 1024          # bigger than any real snaplen: a larger length means a corrupt file
+LAST_TIMESTAMP = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a report can write
+PCAPNG_MIN_BODY = {1: 8, 6: 20, 3: 4}   # interface description, enhanced and simple packet blocks
 LINK_ETHERNET, LINK_RAW, LINK_SLL, LINK_SLL2, LINK_IPV4, LINK_IPV6 = 1, 101, 113, 276, 228, 229
 
 
@@ -213,6 +215,9 @@ def _pcapng(path, handle, state: ReadState):
             return
         if block_type == 0x0A0D0D0A:
             interfaces = []
+        elif block_type in PCAPNG_MIN_BODY and len(body) < PCAPNG_MIN_BODY[block_type]:
+            raise CaptureError(f"{path}: pcapng block after frame {number} is shorter than its fixed fields: "
+                               "the file is damaged")
         elif block_type == 1:                                    # interface description
             linktype = struct.unpack(order + "H", body[:2])[0]
             interfaces.append((linktype, _tsresol(body[8:], order)))
@@ -229,6 +234,11 @@ def _pcapng(path, handle, state: ReadState):
                 raise CaptureError(f"{path}: frame {number} refers to interface {iface}, which is not described")
             linktype, resolution = interfaces[iface]
             ts = ((high << 32) | low) * resolution
+            if ts > LAST_TIMESTAMP:
+                # a damaged timestamp: what came before is kept, the analysis says it is partial
+                state.truncated = True
+                state.problem = f"frame {number} has a timestamp after the year 9999, so reading stopped there"
+                return
             state.frames = number
             if state.first_ts is None:
                 state.first_ts = ts

@@ -9,18 +9,8 @@ from fuzz_regressions.targets import TARGETS
 
 CORPUS = Path(__file__).parent / "fuzz_regressions"
 
-# Crashes in detector/capture/reader.py and flows.py, which are being rewritten: strict, so that the
-# fix shows up as a failure here and the marker is removed then.
-READER_BUGS = {
-    "capture/pcapng-interface-block-without-body.pcapng":
-        "reader bug: an interface description block shorter than its 8-byte body raises struct.error",
-    "capture/pcapng-enhanced-packet-block-shorter-than-its-header.pcapng":
-        "reader bug: an enhanced packet block shorter than its 20-byte header raises struct.error",
-    "capture/pcapng-simple-packet-block-without-body.pcapng":
-        "reader bug: a simple packet block without its 4-byte length raises struct.error",
-    "capture/pcapng-timestamp-after-year-9999.pcapng":
-        "reader bug: a 64-bit pcapng timestamp in whole seconds is past year 9999 (OverflowError in iso())",
-}
+# Crashes that are not fixed yet: strict, so that a fix shows up as a failure here and the marker goes.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _kept() -> list[Path]:
@@ -32,7 +22,7 @@ def _cases():
         if path.parent.name not in TARGETS:
             continue
         key = f"{path.parent.name}/{path.name}"
-        marks = [pytest.mark.xfail(strict=True, reason=READER_BUGS[key])] if key in READER_BUGS else []
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[key])] if key in KNOWN_BUGS else []
         yield pytest.param(path, id=key, marks=marks)
 
 
@@ -44,4 +34,4 @@ def test_kept_crash_stays_fixed(path, tmp_path):
 def test_every_kept_input_belongs_to_a_target():
     strays = [str(p.relative_to(CORPUS)) for p in _kept() if p.parent.name not in TARGETS]
     assert not strays, f"move these into a target folder ({', '.join(TARGETS)}): {strays}"
-    assert set(READER_BUGS) <= {f"{p.parent.name}/{p.name}" for p in _kept()}
+    assert set(KNOWN_BUGS) <= {f"{p.parent.name}/{p.name}" for p in _kept()}

@@ -58,17 +58,17 @@ def chrome_client_hello(name: str = "video.example", grease: bool = True) -> byt
 @pytest.mark.parametrize("grease", [True, False])
 def test_chrome_fingerprints_match_the_published_values(grease):
     hello = parse_tls_client_hello(chrome_client_hello(grease=grease))
-    assert hello["ja4"] == "t13d1516h2_8daaf6152771_d8a2da3f94cd"
-    assert hello["ja3_md5"] == "98487aa16281980e7d1120d399efb6a4"
-    assert hello["sni"] == "video.example" and hello["alpn"] == ["h2", "http/1.1"] and hello["version"] == "1.3"
+    assert hello.ja4 == "t13d1516h2_8daaf6152771_d8a2da3f94cd"
+    assert hello.ja3_md5 == "98487aa16281980e7d1120d399efb6a4"
+    assert hello.sni == "video.example" and hello.alpn == ("h2", "http/1.1") and hello.version == "1.3"
 
 
 def test_ja4_says_no_server_name_and_no_alpn():
     record = chrome_client_hello()
     hello = parse_tls_client_hello(record)
     without = parse_tls_client_hello(record.replace(b"\x02h2\x08http/1.1", b"\x02\x01\x02\x08http/1.1"))
-    assert without["ja4"].startswith("t13d1516") and without["ja4"][8:10] == "02"   # hex of a non-alnum ALPN
-    assert hello["ja4"].split("_")[1:] == without["ja4"].split("_")[1:]
+    assert without.ja4.startswith("t13d1516") and without.ja4[8:10] == "02"   # hex of a non-alnum ALPN
+    assert hello.ja4.split("_")[1:] == without.ja4.split("_")[1:]
 
 
 def _tshark_field_supported(field: str) -> bool:
@@ -90,6 +90,6 @@ def test_fingerprints_equal_tsharks_on_a_simulated_capture(tmp_path):
     ours = {f.hello_frame: f.hello for f in facts.flows if f.hello and f.proto == 6}
     assert ours and set(ours) == set(theirs)
     for frame, hello in ours.items():
-        assert hello["ja3_md5"] == theirs[frame][0]
+        assert hello.ja3_md5 == theirs[frame][0]
         if len(theirs[frame]) > 1:
-            assert hello["ja4"] == theirs[frame][1]
+            assert hello.ja4 == theirs[frame][1]

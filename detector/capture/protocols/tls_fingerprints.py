@@ -1,4 +1,4 @@
-"""TLS client fingerprints from a ClientHello's fields: JA3 (Salesforce) and JA4 (FoxIO).
+"""TLS fingerprints from hello fields: JA3 and JA3S (Salesforce) and JA4 (FoxIO).
 
 JA3 keeps the extension order, so browsers that shuffle extensions get a new JA3 on every connection;
 JA4 sorts them and names the protocol, version, SNI and ALPN in clear, so one app keeps one JA4 and an
@@ -21,6 +21,12 @@ def ja3(version: int, ciphers: list[int], extensions: list[int], groups: list[in
     """(JA3 string, its MD5). Lists come in wire order with GREASE values already removed."""
     text = ",".join([str(version), "-".join(map(str, ciphers)), "-".join(map(str, extensions)),
                      "-".join(map(str, groups)), "-".join(map(str, point_formats))])
+    return text, hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def ja3s(version: int, cipher: int, extensions: list[int]) -> tuple[str, str]:
+    """(JA3S string, its MD5): the server's side, which pairs with JA3 to recognise one app's servers."""
+    text = f"{version},{cipher},{'-'.join(map(str, extensions))}"
     return text, hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 

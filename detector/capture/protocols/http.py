@@ -1,0 +1,29 @@
+"""HTTP/1.x request heads: method, path, Host, User-Agent and the announced body size."""
+
+from __future__ import annotations
+
+from detector.capture.events import HttpRequest
+
+METHODS = (b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"PATCH", b"OPTIONS", b"CONNECT")
+MAX_HEAD = 4096
+
+
+def parse_http_request(stream: bytes) -> HttpRequest | None:
+    """From a client's first bytes (possibly several segments joined); None if not an HTTP request."""
+    end = stream.find(b"\r\n\r\n")
+    head = stream[:end if end >= 0 else MAX_HEAD]
+    first, _, rest = head.partition(b"\r\n")
+    parts = first.split(b" ")
+    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1.") or parts[0] not in METHODS:
+        return None
+    headers = {}
+    for line in rest.split(b"\r\n"):
+        key, sep, value = line.partition(b":")
+        if sep:
+            headers[key.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+    try:
+        body = int(headers.get("content-length", "0") or 0)
+    except ValueError:
+        body = 0
+    return HttpRequest(parts[0].decode(), parts[1].decode("latin-1"), headers.get("host", ""),
+                       headers.get("user-agent", ""), body)
