@@ -22,13 +22,11 @@ class Burst:
     payload but the last (`last`). Packet numbers and IPv4 ids follow on from `pn` and the direction's
     current id."""
 
-    __slots__ = ("bulk", "stamps", "pn", "count", "length", "last", "starts", "ident", "record", "last_record")
+    __slots__ = ("bulk", "stamps", "pn", "count", "length", "last", "ident", "record", "last_record")
 
-    def __init__(self, bulk: BulkUdp, ts_us: float, step_us: float, pn: int, count: int, length: int, last: int,
-                 bits):
+    def __init__(self, bulk: BulkUdp, ts_us: float, step_us: float, pn: int, count: int, length: int, last: int):
         self.bulk, self.pn, self.count, self.length, self.last = bulk, pn, count, length, last
         self.stamps = [int(ts_us + i * step_us) for i in range(count)]
-        self.starts = [bits(20) << 1 for _ in range(count)]     # even offsets: see BulkUdp._frame_v6
         direction = bulk.d
         self.ident = direction.ident
         if not direction.v6:                                     # these ids are this burst's from now on
@@ -42,9 +40,10 @@ class Burst:
             return k * self.record
         return (self.count - 1) * self.record + self.last_record if self.count else 0
 
-    def pack(self, block: bytearray, first: int, gaps: dict[int, int]) -> None:
-        """Pack every record into `block`: the first at `first`, and `gaps[i]` bytes of other records
-        between records i and i + 1."""
+    def pack(self, block: bytearray, origin: int, first: int, gaps: dict[int, int]) -> None:
+        """Pack every record's headers into `block`, whose payload bytes are already there (the payload
+        buffer's sequence from `origin`): the first record at `first`, and `gaps[i]` bytes of other
+        records between records i and i + 1."""
         if not self.count:
             return
         steps = [self.record] * (self.count - 1)
@@ -53,10 +52,9 @@ class Burst:
                 steps[i] += gap
         positions = list(accumulate(steps, initial=first))
         head = self.count - 1                    # all but the last have `length` bytes of payload
-        self.bulk.pack_run(block, self.stamps[:head], self.starts[:head], positions[:head], self.pn, self.ident,
-                           self.length)
-        self.bulk.pack_run(block, self.stamps[head:], self.starts[head:], positions[head:], self.pn + head,
-                           self.ident + head, self.last)
+        self.bulk.pack_run(block, origin, self.stamps[:head], positions[:head], self.pn, self.ident, self.length)
+        self.bulk.pack_run(block, origin, self.stamps[head:], positions[head:], self.pn + head, self.ident + head,
+                           self.last)
 
 
 class BlockPool:
@@ -82,13 +80,15 @@ class Download:
     put them (on equal timestamps the download's packet first: it was drawn first).
 
     `major` and `minor` place it among the other records of the capture for equal timestamps: it came
-    after ordinary record number `major`, and it is download number `minor`."""
+    after ordinary record number `major`, and it is download number `minor`. The block starts as the
+    payload buffer's sequence from `origin`; the headers are then packed over it, so each packet's
+    payload is what was under it, laid in with a few large copies instead of one per packet."""
 
-    __slots__ = ("down", "acks", "major", "minor", "block", "written")
+    __slots__ = ("down", "acks", "major", "minor", "origin", "block", "written")
 
-    def __init__(self, down: Burst, acks: Burst, major: int, minor: int):
+    def __init__(self, down: Burst, acks: Burst, major: int, minor: int, origin: int):
         self.down, self.acks = down, acks
-        self.major, self.minor = major, minor
+        self.major, self.minor, self.origin = major, minor, origin
         self.block: memoryview | None = None
         self.written = (0, 0)                    # records of (down, acks) already handed out
 
@@ -96,10 +96,15 @@ class Download:
         (i, j), down, acks = self.written, self.down, self.acks
         return min(down.stamps[i] if i < down.count else NEVER, acks.stamps[j] if j < acks.count else NEVER)
 
+    def size(self) -> int:
+        return self.down.bytes_before(self.down.count) + self.acks.bytes_before(self.acks.count)
+
     def build(self, pool: BlockPool) -> None:
         """Pack both bursts into a block from `pool`, each record straight at its place in time order."""
         down, acks = self.down, self.acks
-        block = pool.take(down.bytes_before(down.count) + acks.bytes_before(acks.count))
+        size = self.size()
+        block = pool.take(size)
+        down.bulk.buf.fill(block, size, self.origin)
         # downs before each ACK: on an equal timestamp the download's packet goes first
         downs_before = [bisect_right(down.stamps, ts) for ts in acks.stamps]
         down_gaps: dict[int, int] = {}
@@ -107,10 +112,10 @@ class Download:
             if d:
                 down_gaps[d - 1] = down_gaps.get(d - 1, 0) + acks.record
         acks_first = sum(acks.record for d in downs_before if d == 0)
-        down.pack(block, acks_first, down_gaps)
+        down.pack(block, self.origin, acks_first, down_gaps)
         ack_gaps = {j: down.bytes_before(later) - down.bytes_before(d)
                     for j, (d, later) in enumerate(pairwise(downs_before)) if later != d}
-        acks.pack(block, down.bytes_before(downs_before[0]) if downs_before else 0, ack_gaps)
+        acks.pack(block, self.origin, down.bytes_before(downs_before[0]) if downs_before else 0, ack_gaps)
         self.block = memoryview(block)
 
     def take_until(self, limit: int, pool: BlockPool) -> tuple[memoryview, int, int]:

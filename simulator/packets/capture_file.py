@@ -48,18 +48,28 @@ def pcapng_record(ts: int, frame: bytes) -> bytes:
     return _EPB.pack(6, total, 0, ts >> 32, ts & 0xFFFFFFFF, n, n) + frame + b"\0" * pad + struct.pack("<I", total)
 
 
-def write_atomic(path: Path, header: bytes, chunks) -> int:
+def write_atomic(path: Path, header: bytes, chunks, size: int | None = None) -> int:
+    """Write `header` then `chunks` to a temp file renamed into place; returns the size written.
+
+    `size`, the expected total when known, is reserved up front: the file system then allocates the
+    blocks at once instead of at every write, which is most of the cost of a gigabyte capture. Chunks
+    of 256 KiB or more go straight to the file, smaller ones through the buffer."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    size = len(header)
     try:
         os.fchmod(fd, 0o666 & ~current_umask())         # mkstemp makes 0600; users expect their umask
-        with os.fdopen(fd, "wb", buffering=1 << 22) as handle:
+        if size:
+            try:
+                os.posix_fallocate(fd, 0, size)
+            except OSError:
+                pass                                     # not supported here: blocks come as written
+        with os.fdopen(fd, "wb", buffering=1 << 18) as handle:
             handle.write(header)
             handle.writelines(chunks)
-            size = handle.tell()
+            written = handle.tell()
+            handle.truncate(written)                     # never longer than what was written
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return size
+    return written

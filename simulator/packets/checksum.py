@@ -36,11 +36,17 @@ def bytes_sum(data: bytes) -> int:
 
 
 class PayloadBuffer:
-    """Random bytes standing for ciphertext, with prefix sums so any slice's checksum costs O(1)."""
+    """Random bytes standing for ciphertext, with prefix sums so any slice's checksum costs O(1).
 
-    def __init__(self, data: bytes):
-        if len(data) & 1:
-            data = data[:-1]
+    The buffer is circular: `data` is `period` random bytes followed by their first `wrap` bytes again,
+    so a slice of up to `wrap` bytes may start anywhere in the period, and `fill` can lay the endless
+    sequence into a block with a few large copies."""
+
+    def __init__(self, base: bytes, wrap: int = 20000):
+        if len(base) & 1:
+            base = base[:-1]
+        self.period = len(base)
+        data = base + base[:wrap]
         self.data = data
         self.view = memoryview(data)
         words = array("H", data)
@@ -49,6 +55,14 @@ class PayloadBuffer:
         self.prefix = array("Q", [0])
         self.prefix.extend(accumulate(words))
         self.size = len(data)
+
+    def fill(self, block: bytearray, size: int, origin: int) -> None:
+        """block[k] = the sequence's byte at origin + k, for k < size."""
+        pos, source = 0, origin % self.period
+        while pos < size:
+            take = min(size - pos, self.period - source)
+            block[pos:pos + take] = self.view[source:source + take]
+            pos, source = pos + take, 0
 
     def slice_sum(self, start: int, length: int) -> int:
         """Sum of buf[start:start+length] as if it started at an even position."""

@@ -135,12 +135,13 @@ class BulkUdp:
         self.frame = self._frame_v6 if d.v6 else self._frame_v4
         self.overhead = (74 if d.v6 else 54)      # Ethernet + IP + UDP + short header, before the slice
 
-    def pack_run(self, block: bytearray, stamps: list[int], starts: list[int], positions: list[int], pn: int,
+    def pack_run(self, block: bytearray, origin: int, stamps: list[int], positions: list[int], pn: int,
                  ident: int, length: int) -> None:
-        """Packets of `length` bytes of payload, numbered from `pn + 1` with IPv4 ids from `ident + 1`,
-        packed as pcap records into `block` at `positions`, with timestamps `stamps` and payload offsets
-        `starts`. This loop is the whole cost of a video download, so each packet is one little-endian
-        pack_into of what varies, then its payload:
+        """Headers of packets with `length` bytes of payload, numbered from `pn + 1` with IPv4 ids from
+        `ident + 1`, packed as pcap records into `block` at `positions`, with timestamps `stamps`. The
+        payload is already in the block: the payload buffer's sequence, `block[k]` being its byte at
+        `origin + k` (see Download). This loop is the whole cost of a video download, so each packet is
+        one little-endian pack_into of what varies:
 
         - the big-endian fields go in byte-swapped: for a 16-bit value v, swap(v) = 256 v mod 0xFFFF, so
           a checksum comes out swapped by multiplying its sum by 256;
@@ -152,31 +153,28 @@ class BulkUdp:
         count = len(stamps)
         if not count:
             return
-        prefix, view, data = self.prefix, self.view, self.buf.data
-        d, head = self.d, self.head
+        if (origin | length) & 1:
+            raise ValueError("download payloads start at even offsets and have even lengths")
+        buf, d, head = self.buf, self.d, self.head
+        prefix, period = buf.prefix, buf.period
+        prefix_after = memoryview(prefix)[length >> 1:]      # prefix_after[h] - prefix[h]: sum of one payload
+        origin += 16 + self.overhead            # the payload of the record at `pos` is at origin + pos
         udp_len = 20 + length
-        size = self.overhead + length
-        record = 16 + size
         total_base = self.const + udp_len + udp_len
-        half_length, odd = length >> 1, length & 1
-        sizes = struct.pack("<II", size, size)
-        pns = range(pn + 1, pn + 1 + count)
-        words = array("I", [head[8] << 24 | p & 0xFFFFFF for p in pns] if pn + count >= 1 << 24
-                      else range(head[8] << 24 | pns.start, head[8] << 24 | pns.stop))
+        bases = range(total_base + pn + 1, total_base + pn + 1 + count)      # checksum sums before the payload
+        sizes = struct.pack("<II", self.overhead + length, self.overhead + length)
+        words = array("I", [head[8] << 24 | (pn + k) & 0xFFFFFF for k in range(1, count + 1)]
+                      if pn + count >= 1 << 24 else range(head[8] << 24 | (pn + 1), head[8] << 24 | (pn + 1 + count)))
         words.byteswap()
         head8 = head[:8]
         if d.v6:
             pack_into = _V6_RECORD_INTO
             fixed = sizes + self.before + struct.pack("!H", udp_len) + self.middle + struct.pack("!H", udp_len)
-            for ts, start, pos, number, word in zip(stamps, starts, positions, pns, words, strict=True):
-                half = start >> 1
-                total = total_base + number + prefix[half + half_length] - prefix[half]
-                if odd:
-                    total += data[start + length - 1] << 8
+            for ts, pos, base, word in zip(stamps, positions, bases, words, strict=True):
+                half = ((origin + pos) % period) >> 1
+                total = base + prefix_after[half] - prefix[half]
                 pack_into(block, pos, ts // 1_000_000, ts % 1_000_000, fixed, 0xFFFF - (total << 8) % 0xFFFF,
                           head8, word)
-                end = pos + record
-                block[end - length:end] = view[start:start + length]
             return
         pack_into = _V4_RECORD_INTO
         fixed_start = sizes + self.before + struct.pack("!H", udp_len + 20)
@@ -184,16 +182,12 @@ class BulkUdp:
         ip_base = (d.ip_const + udp_len + 20) << 8
         idents = array("H", [(ident + k) & 0xFFFF for k in range(1, count + 1)])
         idents.byteswap()
-        for ts, start, pos, number, word, swapped_ident in zip(stamps, starts, positions, pns, words, idents,
-                                                               strict=True):
-            half = start >> 1
-            total = total_base + number + prefix[half + half_length] - prefix[half]
-            if odd:
-                total += data[start + length - 1] << 8
-            pack_into(block, pos, ts // 1_000_000, ts % 1_000_000, fixed_start, swapped_ident, self.middle,
+        middle = self.middle
+        for ts, pos, base, word, swapped_ident in zip(stamps, positions, bases, words, idents, strict=True):
+            half = ((origin + pos) % period) >> 1
+            total = base + prefix_after[half] - prefix[half]
+            pack_into(block, pos, ts // 1_000_000, ts % 1_000_000, fixed_start, swapped_ident, middle,
                       -(ip_base + swapped_ident) % 0xFFFF, fixed_end, 0xFFFF - (total << 8) % 0xFFFF, head8, word)
-            end = pos + record
-            block[end - length:end] = view[start:start + length]
 
     def pcap_record(self, ts: int, pn: int, start: int, length: int) -> bytes:
         """The frame already wrapped in its pcap record: saves a pass over a million frames."""

@@ -58,8 +58,8 @@ class Sink:
         if tag and tag not in self.tags:
             self.tags[tag] = record
 
-    def add_download(self, down: Burst, acks: Burst) -> None:
-        self.downloads.append(Download(down, acks, len(self.frames) - 1, len(self.downloads)))
+    def add_download(self, down: Burst, acks: Burst, origin: int) -> None:
+        self.downloads.append(Download(down, acks, len(self.frames) - 1, len(self.downloads), origin))
 
 
 class Context:
@@ -67,8 +67,8 @@ class Context:
         self.plan = plan
         self.lan: Lan = plan.lan
         self.rng = random.Random(plan.payload_seed)
-        # offsets are drawn below 2 MiB; the extra covers the longest slice (one TLS record)
-        self.buf = PayloadBuffer(self.rng.randbytes(BUFFER_BYTES + 20000))
+        # offsets are drawn below 2 MiB; the wrap covers the longest slice (one TLS record)
+        self.buf = PayloadBuffer(self.rng.randbytes(BUFFER_BYTES), wrap=20000)
         self.phone_mac = mac_bytes(plan.lan.phone_mac)
         self.gw_mac = mac_bytes(plan.lan.gateway_mac)
         self.sink = Sink(plan.end, fmt)
@@ -321,10 +321,11 @@ def _quic_transfer(ctx, up_bulk, down_bulk, t, e: Exchange, pn_c, pn_s, rtt):
         count = min(-(-e.down // 1232), max(0, int((end_us - t * 1_000_000) / (step * 1_000_000)) + 1))
         if count:
             last = e.down - (count - 1) * 1232 if count == -(-e.down // 1232) else 1232
-            down = Burst(down_bulk, t * 1_000_000, step * 1_000_000, pn_s, count, 1248, last + 16, bits)
+            last += last & 1                  # even, as BulkUdp.pack_run needs
+            down = Burst(down_bulk, t * 1_000_000, step * 1_000_000, pn_s, count, 1248, last + 16)
             acks = Burst(up_bulk, t * 1_000_000 + 2 * step * 1_000_000 + 200, 3 * step * 1_000_000, pn_c,
-                         count // 3, 42, 42, bits)
-            sink.add_download(down, acks)
+                         count // 3, 42, 42)
+            sink.add_download(down, acks, ctx.even_offset())
             pn_s += down.count
             pn_c += acks.count
         return t + count * step, pn_c, pn_s
@@ -463,6 +464,10 @@ class RecordOrder:
         self.last_ts: int | None = None
         self.key_packets: dict[str, int] = {}
 
+    def size(self) -> int:
+        """Bytes of all records."""
+        return sum(len(record) for _ts, record in self.sink.frames) + sum(d.size() for d in self.sink.downloads)
+
     def __iter__(self):
         frames, downloads = self.sink.frames, self.sink.downloads
         wanted = {id(record): tag for tag, record in self.sink.tags.items()}
@@ -516,7 +521,7 @@ def write_capture(plan: CapturePlan, path: Path, fmt: str = "pcap") -> CaptureIn
         render(ctx, session)
     header = pcap_header() if fmt == "pcap" else pcapng_header(plan.comment)
     records = RecordOrder(ctx.sink)
-    size = write_atomic(path, header, records)
+    size = write_atomic(path, header, records, len(header) + records.size())
     return CaptureIndex(packets=records.packets, bytes=size,
                         first_ts=records.first_ts / 1e6 if records.first_ts is not None else None,
                         last_ts=records.last_ts / 1e6 if records.last_ts is not None else None,
