@@ -93,7 +93,7 @@ class Acquisition:
         try:
             zf = zipfile.ZipFile(path)
             infos = {i.filename: i for i in zf.infolist()
-                     if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+                     if i.filename and not i.is_dir() and not i.filename.startswith("__MACOSX/")
                      and len(Path(i.filename).parts) <= MAX_DEPTH and not _escapes(i.filename)}
         except zipfile.BadZipFile:
             raise UserError(f"{path}: not a folder and not a zip file") from None

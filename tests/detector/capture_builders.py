@@ -12,6 +12,8 @@ import random
 import struct
 from collections.abc import Callable, Iterable
 
+from hypothesis import strategies as st
+
 from simulator.packets import messages, quic, tls
 from simulator.packets.certificates import chain_der
 from simulator.plan import CertSpec
@@ -223,3 +225,29 @@ def seed_packets(family: int = 4) -> list[bytes]:
 def seed_capture(fmt: str = "pcap", link: str = "ethernet", family: int = 4) -> bytes:
     frames = [LINK_WRAP[link](p) for p in seed_packets(family)]
     return pcap(frames, link) if fmt == "pcap" else pcapng(frames, link)
+
+
+# --- mutations of valid bytes (hypothesis strategies) -------------------------------------------------
+
+def _apply(seed: bytes, edits) -> bytes:
+    data = bytearray(seed)
+    for kind, at, value in edits:
+        at = at % (len(data) + 1)
+        if kind == "byte" and at < len(data):
+            data[at] = value & 0xFF
+        elif kind == "length16":          # a 16-bit length field that lies
+            data[at:at + 2] = struct.pack("!H", value & 0xFFFF)
+        elif kind == "length24":          # TLS handshake and certificate lengths are 24-bit
+            data[at:at + 3] = struct.pack("!I", value & 0xFFFFFF)[1:]
+        elif kind == "pointer":           # a DNS compression pointer to anywhere, loops included
+            data[at:at + 2] = struct.pack("!H", 0xC000 | (value & 0x3FFF))
+        elif kind == "cut":
+            del data[at:]
+        elif kind == "insert":
+            data[at:at] = bytes([value & 0xFF]) * (1 + value % 7)
+    return bytes(data)
+
+
+def mutated(seed: bytes, kinds=("byte", "length16", "length24", "cut", "insert"), max_edits: int = 5):
+    edit = st.tuples(st.sampled_from(kinds), st.integers(0, len(seed)), st.integers(0, 2**24 - 1))
+    return st.lists(edit, min_size=1, max_size=max_edits).map(lambda edits: _apply(seed, edits))

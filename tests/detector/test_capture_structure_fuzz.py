@@ -21,10 +21,17 @@ from capture_builders import (
     dns_response,
     http_request,
     links_for,
+    mutated,
     pcap,
     pcapng,
+    pcapng_block,
+    pcapng_interface,
+    pcapng_option,
+    pcapng_packet,
+    pcapng_section,
     quic_datagram,
     quic_initial,
+    seed_packets,
     server_flight,
     split,
     tcp_conversation,
@@ -38,32 +45,6 @@ from simulator.packets import quic, tls
 
 FUZZ = settings(max_examples=60, deadline=timedelta(milliseconds=2000),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-# --- mutations of valid bytes -------------------------------------------------------------------------------
-
-def _apply(seed: bytes, edits) -> bytes:
-    data = bytearray(seed)
-    for kind, at, value in edits:
-        at = at % (len(data) + 1)
-        if kind == "byte" and at < len(data):
-            data[at] = value & 0xFF
-        elif kind == "length16":          # a 16-bit length field that lies
-            data[at:at + 2] = struct.pack("!H", value & 0xFFFF)
-        elif kind == "length24":          # TLS handshake and certificate lengths are 24-bit
-            data[at:at + 3] = struct.pack("!I", value & 0xFFFFFF)[1:]
-        elif kind == "pointer":           # a DNS compression pointer to anywhere, loops included
-            data[at:at + 2] = struct.pack("!H", 0xC000 | (value & 0x3FFF))
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = bytes([value & 0xFF]) * (1 + value % 7)
-    return bytes(data)
-
-
-def mutated(seed: bytes, kinds=("byte", "length16", "length24", "cut", "insert"), max_edits: int = 5):
-    edit = st.tuples(st.sampled_from(kinds), st.integers(0, len(seed)), st.integers(0, 2**24 - 1))
-    return st.lists(edit, min_size=1, max_size=max_edits).map(lambda edits: _apply(seed, edits))
 
 
 # --- containers: every link type, both file formats and byte orders -------------------------------------------
@@ -264,3 +245,61 @@ def quic_initials_with_mutated_crypto(draw) -> bytes:
 @given(st.one_of(quic_initials_with_mutated_crypto(), mutated(quic_initial())), containers)
 def test_quic_datagrams(tmp_path, datagram, container):
     capture(capture_file(lambda f: quic_datagram(datagram, f), container), tmp_path)
+
+
+# --- the containers themselves: records and blocks whose lengths lie ---------------------------------------------
+
+@st.composite
+def pcap_with_lying_records(draw) -> bytes:
+    """Valid frames of every kind, then records whose captured length says more, less or far more than the
+    bytes that follow, and frames cut anywhere in their headers."""
+    family, link = draw(st.sampled_from((4, 6))), draw(st.sampled_from(list(LINK_WRAP)))
+    link = link if link in links_for(family) else "raw"
+    big_endian = draw(st.booleans())
+    order = ">" if big_endian else "<"
+    body = pcap([LINK_WRAP[link](p) for p in seed_packets(family)[:2]], link, big_endian=big_endian)
+    for packet in draw(st.lists(st.sampled_from(seed_packets(family)), max_size=4)):
+        frame = LINK_WRAP[link](packet)[:draw(st.integers(0, 80))]
+        caplen = lies(draw, len(frame)) if draw(st.booleans()) else len(frame)
+        body += struct.pack(order + "IIII", 1_773_300_000, 0, caplen, len(frame)) + frame
+    return body
+
+
+@FUZZ
+@given(pcap_with_lying_records())
+def test_pcap_records_with_lying_lengths_and_cut_frames(tmp_path, data):
+    capture(data, tmp_path)
+
+
+@st.composite
+def pcapng_with_lying_blocks(draw) -> bytes:
+    """Sections, interfaces with odd options (if_tsresol of any value, options that overrun), packets on
+    interfaces that were never described, and blocks whose lengths lie."""
+    order = draw(st.sampled_from(("<", ">")))
+    blocks = [pcapng_section(order)]
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(("interface", "packet", "simple", "unknown", "lying")))
+        if kind == "interface":
+            options = b"".join(pcapng_option(draw(st.sampled_from((0, 2, 9, 14, 0xFFFF))), draw(st.binary(max_size=9)),
+                                             order) for _ in range(draw(st.integers(0, 3))))
+            blocks.append(pcapng_interface(draw(st.sampled_from(list(LINK_WRAP))), order, options))
+        elif kind == "packet":
+            frame = LINK_WRAP["ethernet"](draw(st.sampled_from(seed_packets())))[:draw(st.integers(0, 120))]
+            blocks.append(pcapng_packet(frame, draw(st.integers(0, 2**64 - 1)), order, draw(st.integers(0, 3)),
+                                        lies(draw, len(frame))))
+        elif kind == "simple":
+            frame = draw(st.binary(max_size=40))
+            blocks.append(pcapng_block(3, struct.pack(order + "I", lies(draw, len(frame))) + frame, order))
+        elif kind == "unknown":
+            blocks.append(pcapng_block(draw(st.integers(0, 2**32 - 1)), draw(st.binary(max_size=40)), order))
+        else:
+            body = draw(st.binary(max_size=40))
+            blocks.append(pcapng_block(draw(st.sampled_from((1, 3, 6))), body, order,
+                                       total=lies(draw, 12 + len(body) + (-len(body) % 4))))
+    return b"".join(blocks)
+
+
+@FUZZ
+@given(pcapng_with_lying_blocks())
+def test_pcapng_blocks_with_lying_lengths_unknown_interfaces_and_bad_options(tmp_path, data):
+    capture(data, tmp_path)

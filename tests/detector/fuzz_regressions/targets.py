@@ -14,14 +14,7 @@ import zipfile
 from pathlib import Path
 
 import detector.pipeline as pipeline
-from detector.capture.protocols import (
-    describe_certificate,
-    parse_dns,
-    parse_http_request,
-    parse_quic_initial,
-    parse_tls_certificates,
-    parse_tls_client_hello,
-)
+from detector.capture import protocols
 from detector.reports import render_html, report_json_text
 from stalkerlab.errors import UserError
 
@@ -61,15 +54,19 @@ def capture(data: bytes, workdir: Path) -> None:
     detect(pcap=path)
 
 
+# every parse_* the protocols package exports, so that a new parser is fuzzed from the day it is added
+PAYLOAD_PARSERS = [getattr(protocols, name) for name in protocols.__all__ if name.startswith("parse_")]
+
+
 def payloads(data: bytes, _workdir: Path | None = None) -> None:
-    """Every payload parser on the same bytes: each returns plain values or None, and never warns."""
+    """Every payload parser on the same bytes: each returns a value or None, and never warns."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for parse in (parse_dns, parse_tls_client_hello, parse_http_request, parse_quic_initial):
+        for parse in PAYLOAD_PARSERS:
             parse(data)
-        for der in parse_tls_certificates(data) or ():
-            describe_certificate(der)
-        describe_certificate(data)
+        for der in protocols.parse_tls_certificates(data) or ():
+            protocols.describe_certificate(der)
+        protocols.describe_certificate(data)
 
 
 def device_checks_name_their_file(report: dict) -> None:
