@@ -31,13 +31,15 @@ class Flow:
 
     __slots__ = ("proto", "src", "sport", "dst", "dport", "start", "end", "pk_out", "pk_in", "b_out", "b_in",
                  "first_frame", "bursts", "burst_start", "burst_bytes", "last_out", "c2s", "s2c", "inspect",
-                 "sni", "hello", "server_hello", "http", "cert", "cert_frame", "payload_out", "payload_in")
+                 "sni", "hello", "server_hello", "http", "cert", "cert_frame", "payload_out", "payload_in",
+                 "max_gap")
 
     def __init__(self, proto, src, sport, dst, dport, ts, frame):
         self.proto, self.src, self.sport, self.dst, self.dport = proto, src, sport, dst, dport
         self.start = self.end = ts
         self.pk_out = self.pk_in = self.b_out = self.b_in = 0
         self.payload_out = self.payload_in = 0
+        self.max_gap = 0.0                      # the longest silence between two packets, either way
         self.first_frame = frame
         self.bursts: list[tuple[float, int]] = []
         self.burst_start, self.burst_bytes, self.last_out = ts, 0, -1e18
@@ -146,6 +148,8 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
             table[key] = entry = (flow, True)
             table[_reverse_key(key, n)] = (flow, False)
         flow, outbound = entry
+        if ts - flow.end > flow.max_gap:
+            flow.max_gap = ts - flow.end
         flow.end = ts
         if outbound:
             flow.pk_out += 1
@@ -233,8 +237,12 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
 
 
 def flow_record(flow: Flow) -> dict:
+    packets = flow.pk_out + flow.pk_in
     return {"proto": "tcp" if flow.proto == 6 else "udp", "src": _addr(flow.src), "sport": flow.sport,
             "dst": _addr(flow.dst), "dport": flow.dport, "start": flow.start, "end": flow.end,
             "packets_out": flow.pk_out, "packets_in": flow.pk_in, "bytes_out": flow.b_out, "bytes_in": flow.b_in,
             "payload_out": flow.payload_out, "payload_in": flow.payload_in, "first_frame": flow.first_frame,
-            "bursts": flow.bursts, "sni": flow.sni}
+            "bursts": flow.bursts, "sni": flow.sni,
+            # inter-arrival times: the mean, and the longest silence (where a keep-alive period shows)
+            "iat_mean_s": round((flow.end - flow.start) / (packets - 1), 6) if packets > 1 else None,
+            "iat_max_s": round(flow.max_gap, 6)}

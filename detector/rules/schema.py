@@ -6,7 +6,7 @@ title: The phone looked up a stalkerware server name that no longer exists
 status: stable                     # experimental | test | stable
 level: high                        # informational | low | medium | high | critical
 kind: ioc                          # ioc | heuristic  (only heuristics can be lowered by an allow-list)
-logsource: {stream: dns}           # which records the rule reads (see detector/analysis/streams.py)
+logsource: {stream: dns}           # which records the rule reads; fields: detector/analysis/streams.py
 detection:
   selection: {ioc_role: c2, rcode|in: [3]}
   condition: selection
@@ -22,11 +22,13 @@ tests: {positive: [stalkerware-https-sni], negative: [benign-busy-phone]}
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from detector.analysis.streams import STREAM_FIELDS, unknown_fields
 from detector.findings import LEVELS
 from detector.rules.condition import ConditionError, Predicate, compile_condition
 from detector.rules.fields import compile_block
@@ -91,6 +93,14 @@ def parse_rule(data: object, source: str) -> Rule:
         matches = compile_condition(str(detection["condition"]), blocks)
     except (ValueError, ConditionError) as exc:
         raise fail(f"detection: {exc}") from None
+    try:
+        fields = _fields_used(detection, data)
+    except ValueError as exc:                  # a lone { or } in the description
+        raise fail(f"description: {exc} (write {{{{ and }}}} for literal braces)") from None
+    unknown = unknown_fields(stream, fields)
+    if unknown:
+        raise fail(f"{unknown[0]}: is not a field of the {stream} stream (its fields: "
+                   f"{', '.join(sorted(STREAM_FIELDS[stream]))})")
     tests = data.get("tests") or {}
     return Rule(
         id=str(data["id"]), title=str(data["title"]), status=status, level=data["level"], kind=kind,
@@ -103,6 +113,24 @@ def parse_rule(data: object, source: str) -> Rule:
         tests_positive=tuple(tests.get("positive") or ()), tests_negative=tuple(tests.get("negative") or ()),
         source=source, references=tuple(data.get("references") or ()),
     )
+
+
+def _fields_used(detection: dict, data: dict) -> set[str]:
+    """Every record field a rule reads: detection keys (before their |modifiers), subject, dedup and the
+    {placeholders} of its description."""
+    names: set[str] = set()
+    for name, block in detection.items():
+        if name == "condition":
+            continue
+        for mapping in block if isinstance(block, list) else [block]:
+            if isinstance(mapping, dict):
+                names.update(str(key).split("|")[0] for key in mapping)
+    if data.get("subject"):
+        names.add(str(data["subject"]))
+    names.update(str(d) for d in data.get("dedup") or ())
+    names.update(f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(
+        str(data.get("description", ""))) if f)
+    return names
 
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"

@@ -38,25 +38,25 @@ def test_endswith_matches_on_label_boundaries():
 
 
 @pytest.mark.parametrize("condition, record, expected", [
-    ("a and not b", {"x": 1, "y": 2}, False),
-    ("a and not b", {"x": 1, "y": 3}, True),
-    ("a or b", {"x": 0, "y": 2}, True),
-    ("not (a or b)", {"x": 0, "y": 0}, True),
-    ("1 of *", {"x": 0, "y": 2}, True),
-    ("all of them", {"x": 1, "y": 3}, False),
+    ("a and not b", {"flows": 1, "dst_port": 2}, False),
+    ("a and not b", {"flows": 1, "dst_port": 3}, True),
+    ("a or b", {"flows": 0, "dst_port": 2}, True),
+    ("not (a or b)", {"flows": 0, "dst_port": 0}, True),
+    ("1 of *", {"flows": 0, "dst_port": 2}, True),
+    ("all of them", {"flows": 1, "dst_port": 3}, False),
 ])
 def test_conditions(condition, record, expected):
-    r = rule(detection={"a": {"x": 1}, "b": {"y": 2}, "condition": condition})
+    r = rule(detection={"a": {"flows": 1}, "b": {"dst_port": 2}, "condition": condition})
     assert r.matches(record) is expected
 
 
 def test_numeric_cidr_and_list_modifiers():
-    r = rule(detection={"s": {"bytes|gte": 10, "ip|cidr": "203.0.113.0/24", "port": [443, 8443]},
+    r = rule(detection={"s": {"bytes_out|gte": 10, "dst_ip|cidr": "203.0.113.0/24", "dst_port": [443, 8443]},
                         "condition": "s"})
-    assert r.matches({"bytes": 10, "ip": "203.0.113.9", "port": 8443})
-    assert not r.matches({"bytes": 9, "ip": "203.0.113.9", "port": 443})
-    assert not r.matches({"bytes": 10, "ip": "198.51.100.9", "port": 443})
-    assert not r.matches({"bytes": None, "ip": "203.0.113.9", "port": 443})
+    assert r.matches({"bytes_out": 10, "dst_ip": "203.0.113.9", "dst_port": 8443})
+    assert not r.matches({"bytes_out": 9, "dst_ip": "203.0.113.9", "dst_port": 443})
+    assert not r.matches({"bytes_out": 10, "dst_ip": "198.51.100.9", "dst_port": 443})
+    assert not r.matches({"bytes_out": None, "dst_ip": "203.0.113.9", "dst_port": 443})
 
 
 def test_findings_merge_by_dedup_and_keep_evidence():
@@ -91,12 +91,44 @@ def test_an_instructors_rule_file_is_added(tmp_path):
         title: Port 4444 seen
         level: low
         logsource: {stream: flow}
-        detection: {selection: {dst_port: 4444}, condition: selection}
+        detection: {selection: {dport: 4444}, condition: selection}
         explanation: A learner-made rule.
     """))
     rules = load_rules([tmp_path])
     mine = [r for r in rules if r.id == "net.class.my_rule"]
-    assert mine and mine[0].matches({"dst_port": 4444})
+    assert mine and mine[0].matches({"dport": 4444}) and not mine[0].matches({"dport": 443})
+
+
+@pytest.mark.parametrize("where", ["detection: {s: {dst_port: 4444}, condition: s}",
+                                   "detection: {s: [{dport: 1}, {dst_port|gte: 4444}], condition: s}\nsubject: dport",
+                                   "detection: {s: {dport: 4444}, condition: s}\ndedup: [dst_port]",
+                                   "detection: {s: {dport: 4444}, condition: s}\ndescription: to {dst_port}"])
+def test_a_field_the_stream_does_not_have_is_named(tmp_path, where):
+    path = tmp_path / "typo.yml"
+    path.write_text(f"id: net.class.typo\ntitle: t\nlevel: low\nlogsource: {{stream: flow}}\n{where}\n"
+                    "explanation: e\n")
+    with pytest.raises(UserError) as err:
+        load_rules([path])
+    message = str(err.value)
+    assert message.startswith(f"{path}: dst_port: is not a field of the flow stream") and "dport" in message
+
+
+def test_declared_fields_are_the_fields_the_analysis_writes(tmp_path):
+    from pathlib import Path
+
+    from detector.analysis.network import analyse_network
+    from detector.analysis.streams import STREAM_FIELDS
+    from detector.capture.flows import analyse_packets
+    from detector.iocs import load_feeds
+    from detector.stimuli import load_stimuli
+    from simulator.simulate import prepare_scenario, simulate
+
+    case = Path(tmp_path) / "case"
+    simulate(prepare_scenario("stalkerware-http-port"), 2, case, duration_min=10)
+    net = analyse_network(analyse_packets(case / "capture.pcap"), load_feeds([]), load_stimuli(case / "stimuli.json"))
+    for stream, declared in STREAM_FIELDS.items():
+        written = {k for record in net.streams[stream] for k in record if not k.startswith("_")}
+        assert written == set(declared), stream
 
 
 @pytest.mark.parametrize("text, message", [
@@ -122,6 +154,6 @@ def test_bad_rule_files(tmp_path, text, message):
 def test_duplicate_rule_ids_are_refused(tmp_path):
     path = tmp_path / "dup.yml"
     path.write_text("id: net.ioc.c2\ntitle: t\nlevel: low\nlogsource: {stream: dns}\n"
-                    "detection: {s: {a: 1}, condition: s}\nexplanation: e\n")
+                    "detection: {s: {name: a.example}, condition: s}\nexplanation: e\n")
     with pytest.raises(UserError, match="already used"):
         load_rules([path])
