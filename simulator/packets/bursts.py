@@ -9,7 +9,8 @@ time order, straight into one block per download, so a million packets never exi
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import accumulate, pairwise
+from itertools import accumulate, repeat
+from operator import add, mul
 
 from simulator.packets.frames import BulkUdp
 
@@ -26,7 +27,8 @@ class Burst:
 
     def __init__(self, bulk: BulkUdp, ts_us: float, step_us: float, pn: int, count: int, length: int, last: int):
         self.bulk, self.pn, self.count, self.length, self.last = bulk, pn, count, length, last
-        self.stamps = [int(ts_us + i * step_us) for i in range(count)]
+        # int(ts_us + i * step_us) for each i, evaluated in C
+        self.stamps = list(map(int, map(add, repeat(ts_us), map(mul, range(count), repeat(step_us)))))
         direction = bulk.d
         self.ident = direction.ident
         if not direction.v6:                                     # these ids are this burst's from now on
@@ -40,18 +42,12 @@ class Burst:
             return k * self.record
         return (self.count - 1) * self.record + self.last_record if self.count else 0
 
-    def pack(self, block: bytearray, origin: int, first: int, gaps: dict[int, int]) -> None:
-        """Pack every record's headers into `block`, whose payload bytes are already there (the payload
-        buffer's sequence from `origin`): the first record at `first`, and `gaps[i]` bytes of other
-        records between records i and i + 1."""
-        if not self.count:
-            return
-        steps = [self.record] * (self.count - 1)
-        for i, gap in gaps.items():
-            if i < self.count - 1:
-                steps[i] += gap
-        positions = list(accumulate(steps, initial=first))
+    def pack(self, block: bytearray, origin: int, positions: list[int]) -> None:
+        """Pack every record's headers into `block` at `positions`; the payload bytes are already there
+        (the payload buffer's sequence from `origin`)."""
         head = self.count - 1                    # all but the last have `length` bytes of payload
+        if head < 0:
+            return
         self.bulk.pack_run(block, origin, self.stamps[:head], positions[:head], self.pn, self.ident, self.length)
         self.bulk.pack_run(block, origin, self.stamps[head:], positions[head:], self.pn + head, self.ident + head,
                            self.last)
@@ -87,6 +83,8 @@ class Download:
     __slots__ = ("down", "acks", "major", "minor", "origin", "block", "written")
 
     def __init__(self, down: Burst, acks: Burst, major: int, minor: int, origin: int):
+        if not down.count:
+            raise ValueError("a download has at least one packet")
         self.down, self.acks = down, acks
         self.major, self.minor, self.origin = major, minor, origin
         self.block: memoryview | None = None
@@ -107,15 +105,15 @@ class Download:
         down.bulk.buf.fill(block, size, self.origin)
         # downs before each ACK: on an equal timestamp the download's packet goes first
         downs_before = [bisect_right(down.stamps, ts) for ts in acks.stamps]
-        down_gaps: dict[int, int] = {}
+        # a download packet's place: the one before it, plus the ACKs in between
+        steps = [down.record] * down.count
         for d in downs_before:
-            if d:
-                down_gaps[d - 1] = down_gaps.get(d - 1, 0) + acks.record
-        acks_first = sum(acks.record for d in downs_before if d == 0)
-        down.pack(block, self.origin, acks_first, down_gaps)
-        ack_gaps = {j: down.bytes_before(later) - down.bytes_before(d)
-                    for j, (d, later) in enumerate(pairwise(downs_before)) if later != d}
-        acks.pack(block, self.origin, down.bytes_before(downs_before[0]) if downs_before else 0, ack_gaps)
+            steps[d - 1] += acks.record          # d = 0: ACKs before the first packet, counted below
+        first = downs_before.count(0) * acks.record
+        down.pack(block, self.origin, list(accumulate(steps[:-1], initial=first)))
+        last_down = down.bytes_before(down.count)
+        acks.pack(block, self.origin, [j * acks.record + (d * down.record if d < down.count else last_down)
+                                       for j, d in enumerate(downs_before)])
         self.block = memoryview(block)
 
     def take_until(self, limit: int, pool: BlockPool) -> tuple[memoryview, int, int]:
