@@ -111,7 +111,7 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         timeline.extend(device.timeline)
         coverage["device"] = {"collected": True, "checks": [asdict(s) for s in device.statuses]}
     feeds = [f.as_dict() for f in indicators.feeds]
-    evidence_time = facts.state.last_ts if inputs.pcap else None
+    evidence_time = facts.state.last_ts if inputs.pcap else (device.acquired_at if inputs.device else None)
     verdict = decide(findings, have_capture=bool(inputs.pcap), have_device=bool(inputs.device),
                      stale_feeds=stale_feed_reasons(feeds, evidence_time))
     if coverage["capture"] and coverage["capture"]["truncated"]:

@@ -42,6 +42,7 @@ class DeviceAnalysis:
     statuses: tuple[CheckStatus, ...]
     packages: tuple[InstalledPackage, ...]
     timezone: str | None          # the phone's zone, used to read dumpsys times; None = read as UTC
+    acquired_at: float | None = None   # when the acquisition started (acquisition.json), epoch seconds
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -89,7 +90,15 @@ def analyse_device(path: str | Path, indicators: object | None = None,
     findings = sorted(ctx.findings, key=lambda f: (-LEVELS.index(f.level), f.rule_id, f.subject or ""))
     timeline.sort(key=lambda r: (r.time, r.what))
     return DeviceAnalysis(source=acq.label, findings=tuple(findings), timeline=tuple(timeline),
-                          statuses=tuple(statuses), packages=_packages(ctx), timezone=ctx.timezone_name)
+                          statuses=tuple(statuses), packages=_packages(ctx), timezone=ctx.timezone_name,
+                          acquired_at=_acquired_at(ctx))
+
+
+def _acquired_at(ctx: DeviceContext) -> float | None:
+    try:
+        return ctx.acquired_at
+    except Exception:      # noqa: BLE001 - an unreadable acquisition.json only means the time is unknown
+        return None
 
 
 def _packages(ctx: DeviceContext) -> tuple[InstalledPackage, ...]:

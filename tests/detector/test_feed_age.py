@@ -57,3 +57,9 @@ def test_age_is_counted_from_the_evidence_not_the_clock():
     assert stale_feed_reasons(feeds, march) == []
     assert [r["code"] for r in stale_feed_reasons(feeds, july)] == ["feed_stale"]
     assert stale_feed_reasons(feeds, None) == []
+
+
+def test_a_device_alone_is_dated_by_its_acquisition(quiet_phone, tmp_path):
+    old = run_detection(DetectInputs(device=quiet_phone / "device", feeds=[_feed_folder(tmp_path, "2024-01-15")]))
+    fresh = run_detection(DetectInputs(device=quiet_phone / "device", feeds=[_feed_folder(tmp_path, "2026-03-01")]))
+    assert "feed_stale" in _codes(old) and "feed_stale" not in _codes(fresh)
