@@ -114,7 +114,7 @@ class Download:
         last_down = down.bytes_before(down.count)
         acks.pack(block, self.origin, [j * acks.record + (d * down.record if d < down.count else last_down)
                                        for j, d in enumerate(downs_before)])
-        self.block = memoryview(block)
+        self.block = memoryview(block)[:size]
 
     def take_until(self, limit: int, pool: BlockPool) -> tuple[memoryview, int, int]:
         """The records with timestamps up to `limit` not yet handed out, how many they are and the
