@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -52,9 +53,12 @@ def test_atheris_finds_no_crash(target, tmp_path):
     from fuzz_regressions.targets import TARGETS
 
     assert target in TARGETS
-    corpus, crashes, work = tmp_path / "corpus", tmp_path / "crashes", tmp_path / "work"
+    # crashes outlive pytest's rotation of tmp folders (it keeps three)
+    crashes = Path(os.environ.get("STALKERLAB_FUZZ_CRASHES", tempfile.gettempdir())) / "stalkerlab-atheris" / target
+    corpus, work = tmp_path / "corpus", tmp_path / "work"
     for folder in (corpus, crashes, work):
-        folder.mkdir()
+        folder.mkdir(parents=True, exist_ok=True)
+    before = set(crashes.iterdir())
     for i, seed in enumerate(seeds(target)):
         (corpus / f"seed-{i}").write_bytes(seed)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(PROJECT)])}
@@ -62,11 +66,11 @@ def test_atheris_finds_no_crash(target, tmp_path):
         [sys.executable, __file__, target, str(work), str(corpus), f"-runs={RUNS}", f"-max_total_time={SECONDS}",
          f"-artifact_prefix={crashes}/", "-timeout=10", "-rss_limit_mb=3072", "-max_len=16384"],
         capture_output=True, text=True, timeout=SECONDS + 240, cwd=tmp_path, env=env)
-    found = sorted(crashes.iterdir())
+    found = sorted(set(crashes.iterdir()) - before)
     tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
     assert not found and proc.returncode == 0, (
         f"atheris broke target {target!r}; keep the input in fuzz_regressions/{target}/:\n"
-        + "\n".join(f"{p} ({p.stat().st_size} bytes): {p.read_bytes()[:400].hex()}" for p in found) + "\n" + tail)
+        + "\n".join(f"{p} ({p.stat().st_size} bytes): {p.read_bytes()[:4096].hex()}" for p in found) + "\n" + tail)
     assert "Done" in tail or "DONE" in tail, f"atheris did not run to its end:\n{tail}"
 
 
