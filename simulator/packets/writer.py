@@ -1,5 +1,6 @@
-"""CapturePlan -> frames -> capture file. One renderer per session kind; frames of all sessions are merged
-by time (each session's frames are already in order, so the sort only merges runs)."""
+"""CapturePlan -> frames -> capture file. One renderer per session kind. Ordinary frames are wrapped as
+records when rendered; video downloads (most of a busy capture) stay numbers until the file is written
+(see bursts.py). The file holds all of them in the order of a stable sort by timestamp."""
 
 from __future__ import annotations
 
