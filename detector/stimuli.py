@@ -43,7 +43,8 @@ def load_stimuli(path: Path) -> list[Stimulus]:
     out = []
     for i, item in enumerate(actions):
         try:
-            out.append(Stimulus(parse_time(str(item["time"])), str(item["action"]), str(item.get("note", ""))))
+            out.append(Stimulus(parse_time(str(item["time"])), str(item["action"]),
+                                str(item.get("note") or "")))
         except (KeyError, TypeError, ValueError, OverflowError, OSError):
             raise UserError(f"{path}: actions[{i}] needs a time (ISO 8601, years 1 to 9999 in UTC) and an action"
                             ) from None

@@ -1,0 +1,16 @@
+"""stimuli.json as the detector reads it: times in UTC, actions and optional notes."""
+
+from __future__ import annotations
+
+import json
+
+from detector.stimuli import load_stimuli
+
+
+def test_a_missing_or_null_note_is_empty_not_the_word_none(tmp_path):
+    path = tmp_path / "stimuli.json"
+    path.write_text(json.dumps({"actions": [{"time": "2026-03-15T09:05:00Z", "action": "photo", "note": None},
+                                            {"time": "2026-03-15T09:10:00+01:00", "action": "sms"}]}))
+    first, second = load_stimuli(path)
+    assert (first.action, first.note) == ("photo", "") and second.note == ""
+    assert second.time - first.time == 5 * 60 - 3600
