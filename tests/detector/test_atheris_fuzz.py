@@ -64,6 +64,8 @@ def test_atheris_finds_no_crash(target, tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(PROJECT)])}
     proc = subprocess.run(
         [sys.executable, __file__, target, str(work), str(corpus), f"-runs={RUNS}", f"-max_total_time={SECONDS}",
+         # a fixed seed makes CI repeatable: the same code explores the same inputs (raise runs to explore more)
+         f"-seed={os.environ.get('STALKERLAB_FUZZ_SEED', '1')}",
          f"-artifact_prefix={crashes}/", "-timeout=10", "-rss_limit_mb=3072", "-max_len=16384"],
         capture_output=True, text=True, timeout=SECONDS + 240, cwd=tmp_path, env=env)
     found = sorted(set(crashes.iterdir()) - before)

@@ -11,6 +11,6 @@ def test_a_missing_or_null_note_is_empty_not_the_word_none(tmp_path):
     path = tmp_path / "stimuli.json"
     path.write_text(json.dumps({"actions": [{"time": "2026-03-15T09:05:00Z", "action": "photo", "note": None},
                                             {"time": "2026-03-15T09:10:00+01:00", "action": "sms"}]}))
-    first, second = load_stimuli(path)
-    assert (first.action, first.note) == ("photo", "") and second.note == ""
-    assert second.time - first.time == 5 * 60 - 3600
+    by_action = {s.action: s for s in load_stimuli(path)}
+    assert by_action["photo"].note == "" and by_action["sms"].note == ""
+    assert by_action["photo"].time - by_action["sms"].time == 3600 - 5 * 60      # 09:10+01:00 is 08:10 UTC
