@@ -472,40 +472,44 @@ class RecordOrder:
     def __iter__(self):
         frames, downloads = self.sink.frames, self.sink.downloads
         wanted = {id(record): tag for tag, record in self.sink.tags.items()}
-        order = sorted(range(len(frames)), key=lambda k: frames[k][0])
-        # heap entries: (timestamp, major, minor, source); ordinary record k sorts as (ts, k, -1, -1)
-        heap = [(d.next_ts(), d.major, d.minor, n) for n, d in enumerate(downloads) if d.next_ts() != NEVER]
-        if order:
-            heap.append((frames[order[0]][0], order[0], -1, -1))
+        stamps = [ts for ts, _record in frames]
+        order = sorted(range(len(frames)), key=stamps.__getitem__)         # stable: ties keep render order
+        # downloads by their next record, as (timestamp, major, minor, index); ordinary record k sorts as
+        # (timestamp, k, -1), so that on equal timestamps the record drawn first goes first
+        heap = [(d.next_ts(), d.major, d.minor, n) for n, d in enumerate(downloads)]
         heapq.heapify(heap)
-        cursor = 0
         pool = BlockPool()
-        while heap:
-            ts, major, minor, source = heap[0]
-            if self.first_ts is None:
-                self.first_ts = ts
-            if source < 0:
-                record = frames[major][1]
+        cursor, count = 0, len(order)
+        while cursor < count or heap:
+            bound = heap[0][:3] if heap else None
+            while cursor < count:                # the ordinary records before the next download's
+                k = order[cursor]
+                ts, record = frames[k]
+                if bound is not None and (ts, k, -1) > bound:
+                    break
                 self.packets += 1
                 tag = wanted.get(id(record))
                 if tag is not None and tag not in self.key_packets:
                     self.key_packets[tag] = self.packets
+                if self.first_ts is None:
+                    self.first_ts = ts
                 self.last_ts = ts
                 yield record
                 cursor += 1
-                if cursor < len(order):
-                    k = order[cursor]
-                    heapq.heapreplace(heap, (frames[k][0], k, -1, -1))
-                else:
-                    heapq.heappop(heap)
-                continue
-            download = downloads[source]
-            heapq.heappop(heap)
+            if not heap:
+                break
+            ts, major, minor, source = heapq.heappop(heap)
+            if self.first_ts is None:
+                self.first_ts = ts
+            following = [heap[0][:3]] if heap else []
+            if cursor < count:
+                k = order[cursor]
+                following.append((frames[k][0], k, -1))
             limit = NEVER
-            if heap:
-                next_ts, next_major, next_minor, _ = heap[0]
-                # on an equal timestamp the record drawn first goes first
+            if following:
+                next_ts, next_major, next_minor = min(following)
                 limit = next_ts if (major, minor) < (next_major, next_minor) else next_ts - 1
+            download = downloads[source]
             chunk, packets, self.last_ts = download.take_until(limit, pool)
             yield chunk
             self.packets += packets
