@@ -17,10 +17,6 @@ import pytest
 
 from stalkerlab.course.layout import CourseLayout
 
-CHROMIUM = Path(os.environ.get("STALKERLAB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 def _have(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
@@ -78,20 +74,6 @@ def serve():
     yield start
     for server in servers:
         server.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    if not _have("playwright"):
-        pytest.skip("playwright is not installed (pip install playwright; no browser download needed)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ report.html at phone width in Debian's chromium."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import pytest
 
 from simulator.simulate import prepare_scenario, simulate
 
-CHROMIUM = Path(os.environ.get("STALKERLAB_CHROMIUM", "/usr/bin/chromium"))
 PHONE_WIDTH = 390
 
 
@@ -96,21 +94,6 @@ def test_no_pdf_writes_json_and_html_only(run_cli, phone, tmp_path):
     code, _, err = detect(run_cli, phone, tmp_path / "r", "--no-pdf")
     assert code == 0 and not err
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["report.html", "report.json", "run.json"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    pytest.importorskip("playwright", reason="playwright is not installed (no browser download is needed)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield instance
-        instance.close()
 
 
 @pytest.mark.slow
