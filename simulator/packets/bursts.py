@@ -1,9 +1,9 @@
 """Video downloads, the bulk of a busy capture, kept as numbers until the file is written.
 
-Everything random about a burst (payload offsets, and so the checksums) is drawn when the session is
-rendered, in the same order as ever; the bytes are packed only when the writer reaches the download in
-time order, straight into one block per download, so a million packets never exist as a million
-`bytes` objects.
+What is random about a download (where its payload starts in the payload buffer) is drawn when the
+session is rendered; the bytes are packed only when the writer reaches the download in time order,
+into one reused block per download, so a million packets never exist as a million `bytes` objects and
+the capture is never held in memory whole.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ class Burst:
 
 
 class BlockPool:
-    """Blocks handed back by finished downloads, for the next ones: fresh memory costs a page fault
-    every 4 KiB, which is more than packing the packets into it. Every byte of a block's used part
-    is overwritten, so nothing needs clearing."""
+    """Blocks handed back by finished downloads, for the next ones, so that memory stays small and
+    warm (fresh memory costs a page fault every 4 KiB). Every byte of a block's used part is
+    overwritten, so nothing needs clearing."""
 
     def __init__(self) -> None:
         self.free: list[bytearray] = []
