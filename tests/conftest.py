@@ -50,3 +50,13 @@ def browser():
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core, the accessibility checker, from the npm registry (`npm ci --prefix course`)."""
+    candidates = [os.environ.get("AXE_CORE_JS", ""), PROJECT_ROOT / "course/node_modules/axe-core/axe.min.js"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).read_text(encoding="utf-8")
+    pytest.skip("axe-core not found: run `npm ci --prefix course` (or set AXE_CORE_JS to axe.min.js)")

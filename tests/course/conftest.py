@@ -105,15 +105,6 @@ def screenshot_dir(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def axe_script(layout) -> str:
-    candidates = [os.environ.get("AXE_CORE_JS", ""), layout.course_dir / "node_modules/axe-core/axe.min.js"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate).read_text(encoding="utf-8")
-    pytest.skip("axe-core not found: run `npm ci --prefix course` (or set AXE_CORE_JS to axe.min.js)")
-
-
 @pytest.fixture
 def course_copy(tmp_path, layout) -> CourseLayout:
     """A private copy of mkdocs.yml and course/ that a test may break."""

@@ -122,3 +122,18 @@ def test_the_page_fits_a_phone_and_its_chart_is_legible(run_cli, phone, tmp_path
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert requests == [page.url]
     context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [PHONE_WIDTH, 1280])
+def test_the_report_has_no_serious_accessibility_problem(run_cli, phone, tmp_path, browser, axe_script, width):
+    assert detect(run_cli, phone, tmp_path / "r", "--no-pdf")[0] == 0
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto((tmp_path / "r" / "report.html").resolve().as_uri())
+    page.add_script_tag(content=axe_script)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert not serious, "\n".join(serious)
