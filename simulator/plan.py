@@ -134,6 +134,7 @@ class Mdns:
 @dataclass(frozen=True)
 class Dhcp:
     at: float                             # DISCOVER time; OFFER/REQUEST/ACK follow
+    vendor_class: str = "android-dhcp-14"  # option 60, as Android sends it: android-dhcp-<version>
 
 
 @dataclass(frozen=True)

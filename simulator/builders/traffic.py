@@ -298,7 +298,7 @@ class TrafficBuilder:
 
     def joining(self) -> None:
         """The phone joins the Wi-Fi when the capture starts: DHCP, ARP, time, connectivity check."""
-        self.sessions.append(Dhcp(self.inst.start + 0.05))
+        self.sessions.append(Dhcp(self.inst.start + 0.05, f"android-dhcp-{self.inst.persona.android_version}"))
         self.facts.tags["dhcp"] = "DHCP request carrying the phone's hostname"
         self.sessions.append(Arp(self.inst.start + 0.12, self.lan.gateway_ip))
         t = self.inst.start + 0.3

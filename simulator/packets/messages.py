@@ -54,7 +54,7 @@ def mdns_query(name: str) -> bytes:
 
 def dhcp(op: int, msg_type: int, xid: int, client_mac: bytes, yiaddr: str, siaddr: str, hostname: str | None,
          server_id: str | None, requested: str | None, lease_s: int, subnet_prefix: int, router: str | None,
-         elapsed: int = 0) -> bytes:
+         elapsed: int = 0, vendor_class: str = "android-dhcp-14") -> bytes:
     fixed = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", op, 1, 6, 0, xid, elapsed, 0, b"\0" * 4,
                         ipaddress.ip_address(yiaddr).packed, ipaddress.ip_address(siaddr).packed, b"\0" * 4,
                         client_mac + b"\0" * 10, b"\0" * 64, b"\0" * 128)
@@ -62,7 +62,8 @@ def dhcp(op: int, msg_type: int, xid: int, client_mac: bytes, yiaddr: str, siadd
     if op == 1:
         opts += bytes([61, 7, 1]) + client_mac                                     # client identifier
         opts += bytes([57, 2]) + struct.pack("!H", 1500)                           # max message size
-        opts += bytes([60, 14]) + b"android-dhcp-14"[:14]
+        vendor = vendor_class.encode()[:255]
+        opts += bytes([60, len(vendor)]) + vendor                                 # vendor class
     if requested:
         opts += bytes([50, 4]) + ipaddress.ip_address(requested).packed
     if server_id:

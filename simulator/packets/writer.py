@@ -414,7 +414,8 @@ def render_dhcp(ctx: Context, s: Dhcp) -> None:
     out = Direction(ctx.phone_mac, BROADCAST, "0.0.0.0", "255.255.255.255", 68, 67, 64, PROTO_UDP, 0)
     back = Direction(ctx.gw_mac, BROADCAST, lan.gateway_ip, "255.255.255.255", 67, 68, 64, PROTO_UDP,
                      rng.randrange(0x10000))
-    common = dict(client_mac=ctx.phone_mac, lease_s=lan.dhcp_lease_s, subnet_prefix=lan.subnet_prefix)
+    common = dict(client_mac=ctx.phone_mac, lease_s=lan.dhcp_lease_s, subnet_prefix=lan.subnet_prefix,
+                  vendor_class=s.vendor_class)
     t = s.at
     ctx.sink.add(t, out.udp([messages.dhcp(1, 1, xid, yiaddr="0.0.0.0", siaddr="0.0.0.0", hostname=lan.phone_hostname,
                                            server_id=None, requested=None, router=None, **common)], ctx.buf), "dhcp")

@@ -50,8 +50,9 @@ def test_the_phone_is_named_by_its_dhcp_request(phone):
     folder, truth = phone
     report = run_detection(DetectInputs(pcap=folder / "capture.pcap"))
     phones = report["coverage"]["capture"]["phones"]
-    assert [(p["hostname"], p["client_mac"], p["first_frame"]) for p in phones] == [
-        (truth["phone"]["hostname"], truth["phone"]["mac"], truth["key_packets"]["dhcp"])]
+    assert [(p["hostname"], p["client_mac"], p["vendor_class"], p["first_frame"]) for p in phones] == [
+        (truth["phone"]["hostname"], truth["phone"]["mac"], f"android-dhcp-{truth['phone']['android']}",
+         truth["key_packets"]["dhcp"])]
 
 
 def test_report_json_is_byte_identical_and_run_facts_are_apart(run_cli, phone, tmp_path):
