@@ -26,6 +26,9 @@ from pathlib import Path
 # - A phone looks a name up before it connects (Android's resolver, with caching by TTL): all connections
 #   to a named host must follow a lookup of that name, except to hard-coded addresses.
 # - Inter-arrival times: bulk transfers have sub-millisecond to few-millisecond gaps; idle gaps of minutes.
+# - QUIC: YouTube and Meta's apps fetch media over QUIC on Android, so in an hour dominated by video nearly
+#   every packet is QUIC (0.97 here); the bound only catches a capture made of one protocol alone. (The
+#   first guess, 0.95, assumed video over TCP, which is not what these apps do.)
 # - Beacons: a timer with jitter; the coefficient of variation of the gaps stays under ~0.2.
 RANGES = {
     "busy: packets per hour": (500_000, 2_000_000),
@@ -38,7 +41,7 @@ RANGES = {
     "busy: connections to named hosts preceded by a lookup": (0.99, 1.0),
     "busy: distinct server names": (15, 500),
     "busy: share of IPv6 packets": (0.2, 0.995),
-    "busy: share of QUIC packets": (0.05, 0.95),
+    "busy: share of QUIC packets": (0.05, 0.99),
     "beacon: coefficient of variation of C2 check-in gaps": (0.0, 0.2),
 }
 
