@@ -26,7 +26,7 @@ from detector.iocs.echap_yaml import (
     load_training_feed,
 )
 from detector.iocs.host_list import load_host_list
-from detector.iocs.loading import feed_text, read_feed
+from detector.iocs.loading import feed_json, feed_text, read_feed
 from detector.iocs.matcher import FeedInfo, IndicatorSet
 from detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
 from detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
@@ -57,10 +57,7 @@ def detect_format(path: Path, data: bytes) -> str:
         return "echap-yaml"
     head = text.lstrip()[:1]
     if head in ("{", "[") or suffix in (".json", ".stix2", ".stix"):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        doc = feed_json(path, data)
         if looks_like_bundle(doc):
             return "stix2"
         if looks_like_tinycheck(doc):

@@ -4,6 +4,7 @@ IndicatorSet with the counts the manifest cites."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, address_indicator_kind, normalise
@@ -26,6 +27,15 @@ def feed_text(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: is not UTF-8 text (byte {exc.start}), not an indicator feed") from None
+
+
+def feed_json(path: Path, data: bytes | None = None) -> object:
+    """The parsed JSON of a feed file (read now when `data` is not given)."""
+    data = read_feed(path) if data is None else data
+    try:
+        return json.loads(feed_text(path, data))
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
 
 
 def unnamed_family(feed_name: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from detector.iocs.loading import FeedLoad, feed_text, read_feed, unnamed_family
+from detector.iocs.loading import FeedLoad, feed_json, read_feed, unnamed_family
 from detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
 from stalkerlab.errors import UserError
 
@@ -28,10 +28,7 @@ def looks_like_tinycheck(doc) -> bool:
 
 def load_tinycheck_json(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
     data = read_feed(path) if data is None else data
-    try:
-        doc = json.loads(feed_text(path, data))
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    doc = feed_json(path, data)
     if not looks_like_tinycheck(doc):
         raise UserError(f"{path}: is not a TinyCheck feed (no \"iocs\" list)")
     load = FeedLoad(indicators, path.stem, "tinycheck-json", path, data)
