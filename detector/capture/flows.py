@@ -5,6 +5,7 @@ traffic costs a header parse and a few counters per packet."""
 from __future__ import annotations
 
 import socket
+import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def _reverse_key(key: bytes, addr_len: int) -> bytes:
 
 
 def analyse_packets(path: Path, progress=None) -> CaptureFacts:
-    """`progress(bytes_read)` is called about every 64k frames, for a progress bar on long captures."""
+    """`progress(bytes_read)` is called every 65,536 frames and at the end, for a progress bar."""
     state = ReadState()
     facts = CaptureFacts(str(path), state)
     # key: source address, destination address, source port, destination port, as they stand in the
@@ -91,30 +92,30 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
     tables: dict[int, dict[bytes, tuple[Flow, bool]]] = {6: {}, 17: {}}
     tcp_flows, udp_flows = tables[6], tables[17]
     flows: list[Flow] = []
-    total_bytes = 0
-    for number, ts, buf, ip, end in read_frames(path, state):
-        if progress is not None and not number & 0xFFFF:
-            progress(state.bytes_read)
+    unpack_v6 = struct.Struct("!HB").unpack_from            # payload length, next header
+    for number, ts, buf, ip, end in read_frames(path, state, progress):
         b0 = buf[ip]
-        if b0 == 0x45 and ip + 20 <= end:                   # IPv4 without options: the common case
+        if b0 >> 4 == 6 and ip + 48 <= end:                 # IPv6: most of a phone's packets
+            plen, proto = unpack_v6(buf, ip + 4)
+            ip_end = ip + 40 + plen
+            l4 = ip + 40
+            if proto == 17 or proto == 6:
+                key = buf[ip + 8:ip + 44]
+            else:
+                while proto in (0, 43, 60) and l4 + 8 <= end:    # hop-by-hop, routing, destination options
+                    proto, l4 = buf[l4], l4 + 8 + buf[l4 + 1] * 8
+                if (proto != 6 and proto != 17) or l4 + 8 > end:
+                    continue
+                key = buf[ip + 8:ip + 40] + buf[l4:l4 + 4]
+            addr_len = 16
+        elif b0 == 0x45 and ip + 28 <= end:                 # IPv4 without options
             proto = buf[ip + 9]
             if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
                 continue                                     # not TCP/UDP, or a later fragment
             l4 = ip + 20
-            if l4 + 8 > end:
-                continue
             key = buf[ip + 12:ip + 24]
             addr_len = 4
             ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
-        elif b0 >> 4 == 6 and ip + 40 <= end:
-            proto, l4 = buf[ip + 6], ip + 40
-            while proto in (0, 43, 60) and l4 + 8 <= end:    # hop-by-hop, routing, destination options
-                proto, l4 = buf[l4], l4 + 8 + buf[l4 + 1] * 8
-            if (proto != 6 and proto != 17) or l4 + 8 > end:
-                continue
-            key = buf[ip + 8:ip + 44] if l4 == ip + 40 else buf[ip + 8:ip + 40] + buf[l4:l4 + 4]
-            addr_len = 16
-            ip_end = ip + 40 + ((buf[ip + 4] << 8) | buf[ip + 5])
         elif b0 >> 4 == 4 and ip + 20 <= end:               # IPv4 with options
             proto = buf[ip + 9]
             if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
@@ -137,7 +138,6 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
             data_at = l4 + 8
         payload_len = ip_end - data_at
         size = end - ip
-        total_bytes += size
         table = tcp_flows if proto == 6 else udp_flows
         entry = table.get(key)
         if entry is None:
@@ -170,15 +170,13 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
         if payload_len <= 0 or not flow.inspect:
             continue
         _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts)
-    if progress is not None:
-        progress(state.size)
     for flow in flows:
         if flow.burst_bytes:
             flow.bursts.append((flow.burst_start, flow.burst_bytes))
         flow.c2s = flow.s2c = b""
     facts.flows = sorted(flows, key=lambda f: (f.start, f.first_frame))
     facts.packets = state.frames
-    facts.bytes = total_bytes
+    facts.bytes = sum(f.b_out + f.b_in for f in flows)
     return facts
 
 

@@ -1,5 +1,10 @@
-"""Streaming pcap / pcapng reader: (frame number, timestamp, buffer, IP offset, frame end), never the
-whole file.
+"""Streaming pcap / pcapng reader: (frame number, timestamp, buffer, IP offset, frame end), never a copy of
+the whole file.
+
+The capture is memory-mapped: frames are read where the page cache holds them, with no read() copies, and
+only the pages being parsed are resident, so a gigabyte capture costs the analysis its working set, not
+its size. The evidence hash (SHA-256) reads the same mapping in a thread of its own; hashlib lets go of
+the GIL, so on a machine with a second core (a laptop, a Raspberry Pi) it costs the analysis no time.
 
 Link types users meet: Ethernet (with 802.1Q/802.1ad tags), Linux cooked v1 and v2, raw IP. Damaged files
 stop with `CaptureError` naming the file and the frame, or, for a file cut short, end early and mark the
@@ -9,10 +14,10 @@ reading as truncated so the analysis can say it is partial.
 from __future__ import annotations
 
 import hashlib
-import queue
+import mmap
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,57 +25,64 @@ MAX_RECORD = 256 * 1024          # bigger than any real snaplen: a larger length
 LAST_TIMESTAMP = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a report can write
 PCAPNG_MIN_BODY = {1: 8, 6: 20, 3: 4}   # interface description, enhanced and simple packet blocks
 LINK_ETHERNET, LINK_RAW, LINK_SLL, LINK_SLL2, LINK_IPV4, LINK_IPV6 = 1, 101, 113, 276, 228, 229
+PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
+PROGRESS_EVERY = 0xFFFF          # frames between two progress reports (a power of two minus one)
+HASH_STEP = 1 << 24
+READ_BEHIND = 1 << 20            # pages this far behind the parser stay mapped (a frame never spans more)
 
 
 class CaptureError(Exception):
     """The capture cannot be read: names the file and the problem in one line."""
 
 
-class HashingFile:
-    """Hashes every byte read, so the evidence manifest's SHA-256 costs no second pass over the file.
-
-    The hashing runs in a thread: hashlib releases the GIL on large blocks, so on a machine with a
-    second core (a laptop, a Raspberry Pi) the hash costs the analysis no time at all."""
-
-    def __init__(self, handle, state: ReadState):
-        self.handle = handle
-        self.state = state
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-        self._blocks: queue.Queue = queue.Queue(maxsize=8)
-        self._worker = threading.Thread(target=self._hash_blocks, name="capture-sha256", daemon=True)
-        self._worker.start()
-
-    def _hash_blocks(self) -> None:
-        while (block := self._blocks.get()) is not None:
-            self.sha256.update(block)
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.handle.read(n)
-        if data:
-            self._blocks.put(data)
-            self.size += len(data)
-            self.state.bytes_read = self.size
-        return data
-
-    def finish(self) -> None:
-        """Reads what the analysis left unread (the hash covers the whole file), then waits for the hash."""
-        while self.read(1 << 22):
-            pass
-        self._blocks.put(None)
-        self._worker.join()
-
-
 @dataclass
 class ReadState:
     sha256: str = ""
     size: int = 0
-    bytes_read: int = 0          # while reading, for progress bars
     frames: int = 0
     truncated: bool = False
     problem: str = ""
     first_ts: float | None = None
     last_ts: float | None = None
+
+
+class _Residency:
+    """Gives back the pages of the mapping a reader has passed (they stay in the page cache), so the
+    process holds a window of the capture, not all of it that was read."""
+
+    def __init__(self, mapped: mmap.mmap):
+        self._mapped = mapped
+        self._lock = threading.Lock()
+
+    def release(self, start: int, end: int) -> None:
+        start -= start % mmap.PAGESIZE
+        end -= end % mmap.PAGESIZE
+        if end > start:
+            with self._lock:            # the mapping may be closing once the readers are done
+                if not self._mapped.closed:
+                    self._mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+
+class _MappingHash:
+    """SHA-256 of the whole mapping, computed in a thread while the frames are parsed."""
+
+    def __init__(self, view: memoryview, residency: _Residency):
+        self.digest = hashlib.sha256()
+        self._view = view
+        self._residency = residency
+        self._thread = threading.Thread(target=self._run, name="capture-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for start in range(0, len(self._view), HASH_STEP):
+            self.digest.update(self._view[start:start + HASH_STEP])
+            self._residency.release(start, start + HASH_STEP)
+
+    def result(self) -> str:
+        self._thread.join()
+        self._view.release()
+        return self.digest.hexdigest()
 
 
 def _ip_offset(linktype: int, buf: bytes, start: int) -> int | None:
@@ -90,145 +102,146 @@ def _ip_offset(linktype: int, buf: bytes, start: int) -> int | None:
     return None
 
 
-def read_frames(path: Path, state: ReadState) -> Iterator[tuple[int, float, bytes, int, int]]:
+def read_frames(path: Path, state: ReadState, progress: Callable[[int], None] | None = None
+                ) -> Iterator[tuple[int, float, bytes, int, int]]:
     """(frame number, timestamp, buffer, offset of the IP header in the buffer, end of the frame in it).
 
-    Frames are not copied out of the read buffer: the caller reads them at offsets, which halves the
-    cost of reading a capture. Non-IP frames are counted but not yielded."""
+    Frames are not copied out: the caller reads them at offsets in the buffer. Non-IP frames are counted
+    but not yielded. `progress(bytes_done)` is called every 65,536 frames and at the end."""
     try:
-        handle = open(path, "rb", buffering=0)
+        handle = open(path, "rb")
     except OSError as exc:
         raise CaptureError(f"{path}: cannot open the capture ({exc.strerror})") from None
     with handle:
-        handle = HashingFile(handle, state)
         try:
-            yield from _dispatch(path, handle, state)
-        finally:
-            handle.finish()
-            state.sha256, state.size = handle.sha256.hexdigest(), handle.size
+            size = Path(path).stat().st_size
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+        except (OSError, ValueError) as exc:
+            raise CaptureError(f"{path}: cannot be read as a file ({exc})") from None
+        if mapped is None or size < 4:
+            raise CaptureError(f"{path}: empty or too short to be a capture")
+        with mapped:
+            mapped.madvise(mmap.MADV_SEQUENTIAL)
+            residency = _Residency(mapped)
+            hashing = _MappingHash(memoryview(mapped), residency)
+            passed = 0
+
+            def reached(offset: int) -> None:
+                nonlocal passed
+                residency.release(passed, offset - READ_BEHIND)
+                passed = max(passed, offset - READ_BEHIND)
+                if progress is not None:
+                    progress(offset)
+
+            try:
+                magic = mapped[:4]
+                if magic == PCAPNG_MAGIC:
+                    yield from _pcapng(path, mapped, state, reached)
+                elif magic in PCAP_MAGICS:
+                    yield from _pcap(path, mapped, magic, state, reached)
+                else:
+                    raise CaptureError(f"{path}: not a pcap or pcapng file (unknown magic {magic.hex()})")
+            finally:
+                state.sha256, state.size = hashing.result(), size
+        if progress is not None:
+            progress(size)
 
 
-def _dispatch(path, handle, state):
-    magic = handle.read(4)
-    if len(magic) < 4:
-        raise CaptureError(f"{path}: empty or too short to be a capture")
-    if magic == b"\x0a\x0d\x0d\x0a":
-        yield from _pcapng(path, handle, state)
-    elif magic in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
-        yield from _pcap(path, handle, magic, state)
-    else:
-        raise CaptureError(f"{path}: not a pcap or pcapng file (unknown magic {magic.hex()})")
-
-
-CHUNK = 1 << 22
-
-
-def _pcap(path, handle, magic: bytes, state: ReadState):
-    """Classic pcap, read in large chunks: the per-record cost is what bounds the detector's speed."""
+def _pcap(path, buf, magic: bytes, state: ReadState, reached):
+    """Classic pcap: the hot loop, one unpack and a few comparisons per frame."""
     little = magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")
     nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-    rest = handle.read(20)
-    if len(rest) < 20:
+    size = len(buf)
+    if size < 24:
         raise CaptureError(f"{path}: the pcap header is cut short")
-    linktype = struct.unpack("<I" if little else ">I", rest[16:20])[0] & 0x0FFFFFFF
+    linktype = struct.unpack_from("<I" if little else ">I", buf, 20)[0] & 0x0FFFFFFF
     # the record header and, for Ethernet, the EtherType at frame offset 12, in one call
     unpack_from = struct.Struct("<IIII12x2s" if little else ">IIII12x2s").unpack_from
+    unpack_short = struct.Struct("<IIII" if little else ">IIII").unpack_from
     scale = 1e-9 if nano else 1e-6
     ethernet = linktype == LINK_ETHERNET
     ipv4, ipv6 = b"\x08\x00", b"\x86\xdd"
-    buf, pos, size, number, eof = b"", 0, 0, 0, False
+    pos, number = 24, 0
     first_ts = ts = None
+    limit = size - 30                    # records that end closer to the file's end than this take the slow way
     while True:
-        if not eof:
-            more = handle.read(CHUNK)
-            eof = not more
-            # at the end, padding lets the last short records be read with the same one-call unpack
-            buf = buf[pos:size] + (more or b"\0" * 30)
-            pos, size = 0, size - pos + len(more)
-        # every complete record in the buffer: the hot loop, one unpack and a few comparisons per frame
-        limit = len(buf)
-        while pos + 30 <= limit:
+        if pos <= limit:
             sec, frac, caplen, _orig, ethertype = unpack_from(buf, pos)
-            end = pos + 16 + caplen
-            if end > size or caplen > MAX_RECORD:
-                break
-            number += 1
-            ts = sec + frac * scale
-            if ethernet:
-                if (ethertype == ipv6 or ethertype == ipv4) and caplen > 14:
-                    yield number, ts, buf, pos + 30, end
-                elif ethertype in (b"\x81\x00", b"\x88\xa8"):
-                    ip_at = _ip_offset(linktype, buf, pos + 16)
-                    if ip_at is not None and ip_at < end:
-                        yield number, ts, buf, ip_at, end
-            else:
+        elif pos + 16 <= size:
+            sec, frac, caplen, _orig = unpack_short(buf, pos)
+            ethertype = buf[pos + 28:pos + 30]
+        else:
+            if pos < size:
+                state.truncated, state.problem = True, f"file ends inside the header of frame {number + 1}"
+            break
+        end = pos + 16 + caplen
+        if caplen > MAX_RECORD:
+            raise CaptureError(f"{path}: frame {number + 1} claims {caplen} bytes: the file is damaged")
+        if end > size:
+            state.truncated, state.problem = True, f"file ends inside frame {number + 1}"
+            break
+        number += 1
+        ts = sec + frac * scale
+        if ethernet:
+            if (ethertype == ipv6 or ethertype == ipv4) and caplen > 14:
+                yield number, ts, buf, pos + 30, end
+            elif ethertype in (b"\x81\x00", b"\x88\xa8"):
                 ip_at = _ip_offset(linktype, buf, pos + 16)
                 if ip_at is not None and ip_at < end:
                     yield number, ts, buf, ip_at, end
-            if first_ts is None:
-                first_ts = ts
-            pos = end
-        if pos + 16 <= size:
-            caplen = int.from_bytes(buf[pos + 8:pos + 12], "little" if little else "big")
-            if caplen > MAX_RECORD:
-                raise CaptureError(f"{path}: frame {number + 1} claims {caplen} bytes: the file is damaged")
-        if eof:
-            if pos < size:
-                state.truncated = True
-                state.problem = (f"file ends inside the header of frame {number + 1}" if pos + 16 > size
-                                 else f"file ends inside frame {number + 1}")
-            break
+        else:
+            ip_at = _ip_offset(linktype, buf, pos + 16)
+            if ip_at is not None and ip_at < end:
+                yield number, ts, buf, ip_at, end
+        if not number & PROGRESS_EVERY:
+            reached(end)
+        pos = end
+    if number:
+        sec, frac = struct.unpack_from("<II" if little else ">II", buf, 24)
+        first_ts = sec + frac * scale
     state.frames, state.first_ts, state.last_ts = number, first_ts, ts
 
 
-def _pcapng(path, handle, state: ReadState):
-    read = handle.read
+def _pcapng(path, buf, state: ReadState, reached):
+    size = len(buf)
     interfaces: list[tuple[int, float]] = []
     order = "<"
-    number = 0
-    first = True
-    while True:
-        head = b"\x0a\x0d\x0d\x0a" if first else read(4)
-        if not head:
+    number, pos = 0, 0
+    while pos < size:
+        if pos + 12 > size:
+            state.truncated, state.problem = True, "file ends inside a pcapng block header"
             return
-        lengths = read(8 if first else 4)
-        if first:
-            bom = lengths[4:8]
-            order = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">"
+        if buf[pos:pos + 4] == PCAPNG_MAGIC:                  # section header: its byte order rules what follows
+            bom = buf[pos + 8:pos + 12]
             if bom not in (b"\x4d\x3c\x2b\x1a", b"\x1a\x2b\x3c\x4d"):
                 raise CaptureError(f"{path}: pcapng section header has an unknown byte order mark")
-            block_type, total = 0x0A0D0D0A, struct.unpack(order + "I", lengths[:4])[0]
-            body = bom + read(total - 12 - 4 if total >= 16 else 0)
-            first = False
-        else:
-            if len(head) < 4 or len(lengths) < 4:
-                state.truncated, state.problem = True, "file ends inside a pcapng block header"
-                return
-            block_type = struct.unpack(order + "I", head)[0]
-            total = struct.unpack(order + "I", lengths)[0]
-            if total < 12 or total % 4 or total > MAX_RECORD + 64:
-                raise CaptureError(f"{path}: pcapng block after frame {number} has an impossible length {total}")
-            body = read(total - 12)
-        trailer = read(4)
-        if len(body) < total - 12 or len(trailer) < 4:
+            order = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">"
+        block_type, total = struct.unpack_from(order + "II", buf, pos)
+        if total < 12 or total % 4 or total > MAX_RECORD + 64:
+            raise CaptureError(f"{path}: pcapng block after frame {number} has an impossible length {total}")
+        if pos + total > size:
             state.truncated, state.problem = True, f"file ends inside the pcapng block after frame {number}"
             return
+        body_at, block_end = pos + 8, pos + total - 4
+        body_len = block_end - body_at
+        pos += total
         if block_type == 0x0A0D0D0A:
             interfaces = []
-        elif block_type in PCAPNG_MIN_BODY and len(body) < PCAPNG_MIN_BODY[block_type]:
+        elif block_type in PCAPNG_MIN_BODY and body_len < PCAPNG_MIN_BODY[block_type]:
             raise CaptureError(f"{path}: pcapng block after frame {number} is shorter than its fixed fields: "
                                "the file is damaged")
         elif block_type == 1:                                    # interface description
-            linktype = struct.unpack(order + "H", body[:2])[0]
-            interfaces.append((linktype, _tsresol(body[8:], order)))
+            linktype = struct.unpack_from(order + "H", buf, body_at)[0]
+            interfaces.append((linktype, _tsresol(buf[body_at + 8:block_end], order)))
         elif block_type in (6, 3):                               # enhanced / simple packet block
             if block_type == 6:
-                iface, high, low, caplen = struct.unpack(order + "IIII", body[:16])
-                data = body[20:20 + caplen]
+                iface, high, low, caplen = struct.unpack_from(order + "IIII", buf, body_at)
+                start = body_at + 20
             else:
                 iface, high, low = 0, 0, 0
-                caplen = struct.unpack(order + "I", body[:4])[0]
-                data = body[4:4 + caplen]
+                caplen = struct.unpack_from(order + "I", buf, body_at)[0]
+                start = body_at + 4
+            end = min(start + caplen, block_end)
             number += 1
             if iface >= len(interfaces):
                 raise CaptureError(f"{path}: frame {number} refers to interface {iface}, which is not described")
@@ -243,9 +256,11 @@ def _pcapng(path, handle, state: ReadState):
             if state.first_ts is None:
                 state.first_ts = ts
             state.last_ts = ts
-            ip_at = _ip_offset(linktype, data, 0)
-            if ip_at is not None and ip_at < len(data):
-                yield number, ts, data, ip_at, len(data)
+            ip_at = _ip_offset(linktype, buf, start)
+            if ip_at is not None and ip_at < end:
+                yield number, ts, buf, ip_at, end
+            if not number & PROGRESS_EVERY:
+                reached(pos)
 
 
 def _tsresol(options: bytes, order: str) -> float:
