@@ -29,6 +29,8 @@ PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 PROGRESS_EVERY = 0xFFFF          # frames between two progress reports (a power of two minus one)
 HASH_STEP = 1 << 24
+# madvise is POSIX-only (not on Windows, where the mapping simply stays resident)
+CAN_RELEASE = hasattr(mmap.mmap, "madvise") and hasattr(mmap, "MADV_DONTNEED")
 READ_BEHIND = 1 << 20            # pages this far behind the parser stay mapped (a frame never spans more)
 
 
@@ -58,7 +60,7 @@ class _Residency:
     def release(self, start: int, end: int) -> None:
         start -= start % mmap.PAGESIZE
         end -= end % mmap.PAGESIZE
-        if end > start:
+        if end > start and CAN_RELEASE:
             with self._lock:            # the mapping may be closing once the readers are done
                 if not self._mapped.closed:
                     self._mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
@@ -121,7 +123,8 @@ def read_frames(path: Path, state: ReadState, progress: Callable[[int], None] | 
         if mapped is None or size < 4:
             raise CaptureError(f"{path}: empty or too short to be a capture")
         with mapped:
-            mapped.madvise(mmap.MADV_SEQUENTIAL)
+            if CAN_RELEASE:
+                mapped.madvise(mmap.MADV_SEQUENTIAL)
             residency = _Residency(mapped)
             hashing = _MappingHash(memoryview(mapped), residency)
             passed = 0
