@@ -17,7 +17,8 @@ def register(sub) -> None:
     p.add_argument("--device", type=Path, help="AndroidQF acquisition folder or zip")
     p.add_argument("--stimuli", type=Path, help="stimuli.json: what the person did during the capture")
     p.add_argument("--feed", type=Path, action="append", default=[],
-                   help="extra indicator feed (Echap ioc.yaml / watchware.yaml, or their folder); repeatable")
+                   help="extra indicator feed: Echap ioc.yaml / watchware.yaml (or their folder), a STIX 2.1 "
+                        "bundle, a TinyCheck JSON feed or a host list; repeatable")
     p.add_argument("--rules", type=Path, action="append", default=[], help="extra rule file or folder; repeatable")
     p.add_argument("--out", type=Path, required=True, help="output folder for the report")
     p.add_argument("--no-pdf", action="store_true",
