@@ -32,8 +32,8 @@ class Flow:
 
     __slots__ = ("proto", "src", "sport", "dst", "dport", "start", "end", "pk_out", "pk_in", "b_out", "b_in",
                  "first_frame", "bursts", "burst_start", "burst_bytes", "last_out", "c2s", "s2c", "inspect",
-                 "sni", "hello", "server_hello", "http", "cert", "cert_frame", "payload_out", "payload_in",
-                 "max_gap")
+                 "sni", "hello", "server_hello", "http", "http_missing", "cert", "cert_frame", "payload_out",
+                 "payload_in", "max_gap")
 
     def __init__(self, proto, src, sport, dst, dport, ts, frame):
         self.proto, self.src, self.sport, self.dst, self.dport = proto, src, sport, dst, dport
@@ -50,6 +50,7 @@ class Flow:
         self.hello: TlsClientHello | None = None
         self.server_hello: TlsServerHello | None = None
         self.http: HttpRequest | None = None
+        self.http_missing = 0                   # request body bytes still to come
         self.cert: tuple[TlsCertificate, ...] | None = None
         self.cert_frame: int | None = None
 
@@ -203,7 +204,12 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
                 flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
         return
     if outbound:
-        if flow.hello is None and flow.http is None and len(flow.c2s) < INSPECT_BYTES:
+        if flow.http is not None:
+            # Wireshark shows a request in the packet that completes its body: evidence points there
+            flow.http_missing -= len(payload)
+            if flow.http_missing <= 0:
+                flow.http = replace(flow.http, frame=number)
+        elif flow.hello is None and len(flow.c2s) < INSPECT_BYTES:
             flow.c2s += payload
             if flow.c2s[:1] == b"\x16":
                 hello = parse_tls_client_hello(flow.c2s)
@@ -213,6 +219,7 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
                 request = parse_http_request(flow.c2s)
                 if request:
                     flow.http = replace(request, time=ts, frame=number)
+                    flow.http_missing = flow.c2s.find(b"\r\n\r\n") + 4 + request.body_size - len(flow.c2s)
                 elif b"\r\n\r\n" in flow.c2s or len(flow.c2s) > 8192:
                     flow.inspect = False
     elif flow.hello is not None and flow.cert is None and len(flow.s2c) < INSPECT_BYTES:
@@ -230,8 +237,9 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
         flow.inspect = False
         flow.c2s = flow.s2c = b""
     elif flow.http is not None:
-        flow.inspect = False
         flow.c2s = b""
+        if flow.http_missing <= 0:
+            flow.inspect = False
 
 
 def flow_record(flow: Flow) -> dict:
