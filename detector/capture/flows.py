@@ -89,9 +89,9 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
     state = ReadState()
     facts = CaptureFacts(str(path), state)
     # key: source address, destination address, source port, destination port, as they stand in the
-    # packet (IPv4 without options: one slice); value: (flow, whether this direction is the client's)
-    tables: dict[int, dict[bytes, tuple[Flow, bool]]] = {6: {}, 17: {}}
-    tcp_flows, udp_flows = tables[6], tables[17]
+    # packet; value: (flow, whether this direction is the client's)
+    tcp_flows: dict[bytes, tuple[Flow, bool]] = {}
+    udp_flows: dict[bytes, tuple[Flow, bool]] = {}
     flows: list[Flow] = []
     unpack_v6 = struct.Struct("!HB").unpack_from            # payload length, next header
     for number, ts, buf, ip, end in read_frames(path, state, progress):
@@ -109,22 +109,15 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
                     continue
                 key = buf[ip + 8:ip + 40] + buf[l4:l4 + 4]
             addr_len = 16
-        elif b0 == 0x45 and ip + 28 <= end:                 # IPv4 without options
+        elif b0 >> 4 == 4 and ip + 20 <= end:
             proto = buf[ip + 9]
             if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
                 continue                                     # not TCP/UDP, or a later fragment
-            l4 = ip + 20
-            key = buf[ip + 12:ip + 24]
-            addr_len = 4
-            ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
-        elif b0 >> 4 == 4 and ip + 20 <= end:               # IPv4 with options
-            proto = buf[ip + 9]
-            if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
-                continue
             l4 = ip + (b0 & 0x0F) * 4
             if l4 + 8 > end:
                 continue
-            key = buf[ip + 12:ip + 20] + buf[l4:l4 + 4]
+            # without options (nearly always) addresses and ports stand together: one slice
+            key = buf[ip + 12:ip + 24] if b0 == 0x45 else buf[ip + 12:ip + 20] + buf[l4:l4 + 4]
             addr_len = 4
             ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
         else:

@@ -49,37 +49,36 @@ class ReadState:
     last_ts: float | None = None
 
 
-class _Residency:
+class _PageWindow:
     """Gives back the pages of the mapping a reader has passed (they stay in the page cache), so the
     process holds a window of the capture, not all of it that was read."""
 
-    def __init__(self, mapped: mmap.mmap):
-        self._mapped = mapped
-        self._lock = threading.Lock()
+    def __init__(self, mapped: mmap.mmap, behind: int):
+        self._mapped, self._behind, self._done = mapped, behind, 0
 
-    def release(self, start: int, end: int) -> None:
-        start -= start % mmap.PAGESIZE
+    def passed(self, offset: int) -> None:
+        end = offset - self._behind
         end -= end % mmap.PAGESIZE
-        if end > start and CAN_RELEASE:
-            with self._lock:            # the mapping may be closing once the readers are done
-                if not self._mapped.closed:
-                    self._mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+        if CAN_RELEASE and end > self._done:
+            self._mapped.madvise(mmap.MADV_DONTNEED, self._done, end - self._done)
+            self._done = end
 
 
 class _MappingHash:
-    """SHA-256 of the whole mapping, computed in a thread while the frames are parsed."""
+    """SHA-256 of the whole mapping, computed in a thread while the frames are parsed; it is joined before
+    the mapping closes."""
 
-    def __init__(self, view: memoryview, residency: _Residency):
+    def __init__(self, mapped: mmap.mmap):
         self.digest = hashlib.sha256()
-        self._view = view
-        self._residency = residency
+        self._view = memoryview(mapped)
+        self._window = _PageWindow(mapped, 0)
         self._thread = threading.Thread(target=self._run, name="capture-sha256", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         for start in range(0, len(self._view), HASH_STEP):
             self.digest.update(self._view[start:start + HASH_STEP])
-            self._residency.release(start, start + HASH_STEP)
+            self._window.passed(start + HASH_STEP)
 
     def result(self) -> str:
         self._thread.join()
@@ -125,14 +124,11 @@ def read_frames(path: Path, state: ReadState, progress: Callable[[int], None] | 
         with mapped:
             if CAN_RELEASE:
                 mapped.madvise(mmap.MADV_SEQUENTIAL)
-            residency = _Residency(mapped)
-            hashing = _MappingHash(memoryview(mapped), residency)
-            passed = 0
+            hashing = _MappingHash(mapped)
+            window = _PageWindow(mapped, READ_BEHIND)
 
             def reached(offset: int) -> None:
-                nonlocal passed
-                residency.release(passed, offset - READ_BEHIND)
-                passed = max(passed, offset - READ_BEHIND)
+                window.passed(offset)
                 if progress is not None:
                     progress(offset)
 
