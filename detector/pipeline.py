@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from detector.analysis.network import analyse_network
@@ -24,6 +23,7 @@ from detector.stimuli import load_stimuli
 from detector.verdict import FEED_STALE_DAYS, decide, stale_feed_reasons
 from stalkerlab import __version__
 from stalkerlab.errors import UserError
+from stalkerlab.utc_time import iso
 
 REPORT_SCHEMA = "stalkerlab-report/1"
 VERDICT_WORDS = {
@@ -43,12 +43,6 @@ class DetectInputs:
     stimuli: Path | None = None
     feeds: list[Path] = field(default_factory=list)
     rules: list[Path] = field(default_factory=list)
-
-
-def iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _sha256(path: Path) -> tuple[str, int]:

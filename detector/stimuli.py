@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from stalkerlab.errors import UserError
+from stalkerlab.utc_time import epoch, iso
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ class Stimulus:
 
 
 def parse_time(text: str) -> float:
-    epoch = datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    ts = epoch(text)
     # the report writes every time back as a UTC date: "0001-01-01T00:00+14:00" is year 0 there
-    datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return epoch
+    iso(ts)
+    return ts
 
 
 def load_stimuli(path: Path) -> list[Stimulus]:

@@ -9,9 +9,9 @@ stalkerware verdict: visiting a vendor's site is not an infection. There is no "
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from detector.findings import Finding
+from stalkerlab.utc_time import epoch, iso
 
 VERDICTS = ("stalkerware", "stalkerware-suspected", "watchware", "no-indicators", "inconclusive")
 # Which indicator roles prove an installation (now or in the past) and how strongly.
@@ -93,15 +93,13 @@ def stale_feed_reasons(feeds: list[dict], evidence_time: float | None,
         if not feed.get("date"):
             continue
         try:
-            published = datetime.fromisoformat(str(feed["date"]).replace("Z", "+00:00"))
+            published = epoch(feed["date"])
         except ValueError:
             continue
-        if published.tzinfo is None:
-            published = published.replace(tzinfo=timezone.utc)
-        age = (evidence_time - published.timestamp()) / 86400
+        age = (evidence_time - published) / 86400
         if age > max_age_days:
             reasons.append({"code": "feed_stale", "text": f"The indicator list {feed['name']} dates from "
-                            f"{published.date().isoformat()}, {int(age)} days before this evidence was collected: "
+                            f"{iso(published)[:10]}, {int(age)} days before this evidence was collected: "
                             "stalkerware that appeared since then is not in it. Update it (stalkerlab iocs "
                             "update) and check again."})
     return reasons

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from simulator.builders.traffic import TrafficFacts
 from simulator.instance import FamilyInstance, ScenarioInstance
 from simulator.plan import CaptureIndex, CapturePlan
+from stalkerlab.utc_time import iso
 
 TRUTH_SCHEMA = "stalkerlab-truth/1"
 STIMULI_SCHEMA = "stalkerlab-stimuli/1"
 
-
-def iso(ts: float | None) -> str | None:
-    """UTC ISO 8601 with milliseconds and a Z, the one time format of every file we write."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def primary_family(inst: ScenarioInstance) -> FamilyInstance | None:

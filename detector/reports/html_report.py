@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 
-from detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day, epoch
+from detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day
 from detector.reports.timeline_svg import render_timeline as render_timeline_chart
+from stalkerlab.utc_time import epoch
 
 LEVEL_COLOURS = {"critical": "#8b0000", "high": "#9a3d00", "medium": "#6b5000", "low": "#3d5a80",
                  "informational": "#555"}

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from stalkerlab.utc_time import epoch
+
 PANEL_GAP_S = 3600
 UPLOAD_RULES = ("net.flow.upload_after_action", "net.flow.upload_heavy")
 WIDTH = 360
@@ -49,10 +51,6 @@ class ChartEvent:
     text: str             # one line of detail for the table
     ref: str = ""         # evidence reference: "frame 367", "dumpsys.txt:117", "stimuli.json"
     number: int | None = None   # device events are numbered in the chart and the table
-
-
-def epoch(iso_text: str) -> float:
-    return datetime.fromisoformat(iso_text.replace("Z", "+00:00")).timestamp()
 
 
 def _utc(ts: float) -> datetime:
