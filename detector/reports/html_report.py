@@ -9,8 +9,8 @@ manifest. The same page is printed to PDF, so print and narrow screens are both 
 
 from __future__ import annotations
 
-import html
-
+from detector.reports.markup import Markup
+from detector.reports.markup import escape as _e
 from detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day
 from detector.reports.timeline_svg import render_timeline as render_timeline_chart
 from stalkerlab.utc_time import epoch
@@ -86,14 +86,6 @@ STYLE = (
     "h2,h3{break-after:avoid}tr,.timeline,.verdict,.safety{break-inside:avoid}summary{list-style:none}"
     ".timeline{max-width:125mm}.panel-heading,summary{break-after:avoid}}"
 )
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-class Markup(str):
-    """Already-escaped HTML for a table cell."""
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple], widths: tuple[int, ...], caption: str = "") -> str:

@@ -9,11 +9,11 @@ much later it comes. The chart is drawn 360 units wide so that its text stays le
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from detector.reports.markup import escape
 from stalkerlab.utc_time import epoch
 
 PANEL_GAP_S = 3600
@@ -143,10 +143,6 @@ def _duration_words(seconds: float) -> str:
     return " ".join(parts[:2]) or "moments"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _marker(lane: str, x: float, y: float, event: ChartEvent) -> str:
     if lane == "action":
         return (f"<path d='M{x:.1f} {y - 6:.1f}l6 6l-6 6l-6-6z' {PAINT['m-action']}/>")
@@ -191,8 +187,8 @@ def _panel_svg(index: int, start: float, end: float, events: list[ChartEvent], r
         top = lane_top[lane.key]
         mid = top + (11 if lane.key in ("action", "device") else lane.height / 2)
         body.append(f"<line x1='{MARGIN_X}' y1='{mid:.1f}' x2='{WIDTH - MARGIN_X}' y2='{mid:.1f}' {PAINT['lane']}/>")
-        body.append(f"<text x='{MARGIN_X}' y='{top - 4:.1f}' {PAINT['lane-label']}>{_e(lane.label)}"
-                    f"{'' if counts[lane.key] else ' — ' + _e(_empty_lane_words(lane.key, report))}</text>")
+        body.append(f"<text x='{MARGIN_X}' y='{top - 4:.1f}' {PAINT['lane-label']}>{escape(lane.label)}"
+                    f"{'' if counts[lane.key] else ' — ' + escape(_empty_lane_words(lane.key, report))}</text>")
         last_x_by_row: dict[int, float] = {}
         for event in (e for e in in_panel if e.lane == lane.key):
             x = x_of(event.time)
@@ -207,8 +203,8 @@ def _panel_svg(index: int, start: float, end: float, events: list[ChartEvent], r
             label = ""
             if lane.key == "action":
                 label = (f"<text x='{x:.1f}' y='{mid + 19 + 11 * row:.1f}' {PAINT['m-label']}>"
-                         f"{_e(event.label)}</text>")
-            body.append(f"<g><title>{_e(title)}</title>{_marker(lane.key, x, marker_y, event)}{label}</g>")
+                         f"{escape(event.label)}</text>")
+            body.append(f"<g><title>{escape(title)}</title>{_marker(lane.key, x, marker_y, event)}{label}</g>")
     step = _tick_step(end - start)
     tick = math.ceil(start / step) * step
     body.append(f"<line x1='{MARGIN_X}' y1='{plot_bottom:.1f}' x2='{WIDTH - MARGIN_X}' y2='{plot_bottom:.1f}' "
@@ -223,8 +219,8 @@ def _panel_svg(index: int, start: float, end: float, events: list[ChartEvent], r
     return (f"<svg xmlns='http://www.w3.org/2000/svg' class='timeline' viewBox='0 0 {WIDTH} {height}' "
             f"role='img' aria-labelledby='{title_id} {desc_id}' preserveAspectRatio='xMinYMin meet' "
             "font-family='system-ui, DejaVu Sans, sans-serif'>"
-            f"<title id='{title_id}'>{_e(heading)}</title>"
-            f"<desc id='{desc_id}'>Time runs left to right, in UTC. {_e(summary)}. Each marker has its time and "
+            f"<title id='{title_id}'>{escape(heading)}</title>"
+            f"<desc id='{desc_id}'>Time runs left to right, in UTC. {escape(summary)}. Each marker has its time and "
             f"evidence; the table below lists every event.</desc>{''.join(body)}</svg>")
 
 
@@ -269,7 +265,7 @@ def render_timeline(report: dict, events: list[ChartEvent]) -> str:
     previous_end = None
     for index, (start, end) in enumerate(panels, 1):
         if previous_end is not None:
-            parts.append(f"<p class='gap'>… {_e(_duration_words(start - previous_end))} later …</p>")
+            parts.append(f"<p class='gap'>… {escape(_duration_words(start - previous_end))} later …</p>")
         first, last, seconds = day(start), day(end), end - start < 120
         when = (f"{first}, {clock(start, seconds)} to {clock(end, seconds)}" if first == last
                 else f"{first} {clock(start, seconds)} to {last} {clock(end, seconds)}")
@@ -278,7 +274,7 @@ def render_timeline(report: dict, events: list[ChartEvent]) -> str:
             # said in words here rather than inside the chart, where it would cross the lane labels
             recorded = (f"<br><span class='note'>shaded: network recorded {clock(capture[0], seconds)} to "
                         f"{clock(capture[1], seconds)}</span>")
-        parts.append(f"<p class='panel-heading'>{_e(when)} (UTC){recorded}</p>")
+        parts.append(f"<p class='panel-heading'>{escape(when)} (UTC){recorded}</p>")
         parts.append(_panel_svg(index, start, end, events, report, capture, f"Timeline, {when} UTC"))
         previous_end = end
     parts.append("<figcaption>Diamonds: what the person did (dashed lines follow each action down). Circles: "
