@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, address_indicator_kind, normalise
@@ -29,13 +30,23 @@ def feed_text(path: Path, data: bytes) -> str:
         raise UserError(f"{path}: is not UTF-8 text (byte {exc.start}), not an indicator feed") from None
 
 
-def feed_json(path: Path, data: bytes | None = None) -> object:
-    """The parsed JSON of a feed file (read now when `data` is not given)."""
-    data = read_feed(path) if data is None else data
+def feed_json(path: Path, data: bytes) -> object:
+    """The parsed JSON of a feed file."""
     try:
         return json.loads(feed_text(path, data))
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+
+
+def open_json_feed(indicators: IndicatorSet, path: Path, data: bytes | None, fmt: str,
+                   recognised: Callable[[object], bool], expected: str) -> tuple[FeedLoad, object]:
+    """Starts loading a JSON feed (STIX, TinyCheck): its load and its parsed document, or a UserError
+    saying what the file should have been (`expected`, e.g. 'a TinyCheck feed (no "iocs" list)')."""
+    data = read_feed(path) if data is None else data
+    doc = feed_json(path, data)
+    if not recognised(doc):
+        raise UserError(f"{path}: is not {expected}")
+    return FeedLoad(indicators, path.stem, fmt, path, data), doc
 
 
 def unnamed_family(feed_name: str) -> str:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import stix2
 from stix2.exceptions import STIXError
 
-from detector.iocs.loading import FeedLoad, feed_json, read_feed
+from detector.iocs.loading import open_json_feed
 from detector.iocs.matcher import ROLES, FeedInfo, IndicatorSet, address_indicator_kind
 from stalkerlab.errors import UserError
 
@@ -92,11 +92,8 @@ def parse_pattern(pattern: str) -> tuple[str, str] | None:
 
 
 def load_stix_bundle(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
-    data = read_feed(path) if data is None else data
-    doc = feed_json(path, data)
-    if not looks_like_bundle(doc):
-        raise UserError(f"{path}: is not a STIX 2.1 bundle (no \"objects\" list)")
-    load = FeedLoad(indicators, path.stem, "stix2", path, data)
+    load, doc = open_json_feed(indicators, path, data, "stix2", looks_like_bundle,
+                               'a STIX 2.1 bundle (no "objects" list)')
     malware: dict[str, stix2.v21.Malware] = {}
     found: list[stix2.v21.Indicator] = []
     targets: dict[str, str] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from detector.iocs.loading import FeedLoad, feed_json, read_feed, unnamed_family
+from detector.iocs.loading import open_json_feed, unnamed_family
 from detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
 from stalkerlab.errors import UserError
 
@@ -27,11 +27,8 @@ def looks_like_tinycheck(doc) -> bool:
 
 
 def load_tinycheck_json(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
-    data = read_feed(path) if data is None else data
-    doc = feed_json(path, data)
-    if not looks_like_tinycheck(doc):
-        raise UserError(f"{path}: is not a TinyCheck feed (no \"iocs\" list)")
-    load = FeedLoad(indicators, path.stem, "tinycheck-json", path, data)
+    load, doc = open_json_feed(indicators, path, data, "tinycheck-json", looks_like_tinycheck,
+                               'a TinyCheck feed (no "iocs" list)')
     family = unnamed_family(load.info.name)
     for n, entry in enumerate(doc["iocs"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
