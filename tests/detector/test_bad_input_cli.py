@@ -44,6 +44,12 @@ def detect(run_cli, out: Path, **inputs: Path) -> tuple[int, str, dict | None]:
     return code, err, json.loads((out / "report.json").read_text())
 
 
+def detect_written(run_cli, out: Path, path: Path, data: bytes, role: str) -> int:
+    """Writes `data` to `path`, gives it to detect as `--role`, and returns the exit code."""
+    path.write_bytes(data)
+    return detect(run_cli, out, **{role: path})[0]
+
+
 def assert_partial_capture(report: dict) -> None:
     coverage = report["coverage"]["capture"]
     assert coverage["truncated"] and coverage["partial_reason"]
@@ -70,10 +76,7 @@ CAPTURES_REFUSED = {
 
 @pytest.mark.parametrize("name", CAPTURES_REFUSED)
 def test_unreadable_captures_are_one_line_errors(run_cli, tmp_path, out, name):
-    capture = tmp_path / f"{name}.pcap"
-    capture.write_bytes(CAPTURES_REFUSED[name])
-    code, _err, _ = detect(run_cli, out, pcap=capture)
-    assert code == 2
+    assert detect_written(run_cli, out, tmp_path / f"{name}.pcap", CAPTURES_REFUSED[name], "pcap") == 2
 
 
 def _cut_points(whole: bytes, every: int) -> list[int]:
@@ -181,10 +184,7 @@ DEVICES_REFUSED = {
 
 @pytest.mark.parametrize("name", DEVICES_REFUSED)
 def test_what_is_not_an_acquisition_is_a_one_line_error(run_cli, tmp_path, out, name):
-    device = tmp_path / f"{name}.zip"
-    device.write_bytes(DEVICES_REFUSED[name])
-    code, _err, _ = detect(run_cli, out, device=device)
-    assert code == 2
+    assert detect_written(run_cli, out, tmp_path / f"{name}.zip", DEVICES_REFUSED[name], "device") == 2
 
 
 def test_an_empty_folder_is_a_one_line_error(run_cli, tmp_path, out):
