@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tshark_oracle import needs_tshark, tshark_rows
 
 from detector.iocs import load_feeds
 from detector.pipeline import DetectInputs, run_detection
@@ -105,20 +104,16 @@ def test_domain_indicators_match_on_label_boundaries():
 
 
 @pytest.mark.slow
+@needs_tshark
 def test_names_equal_what_tshark_extracts(phone):
-    if shutil.which("tshark") is None:
-        pytest.skip("tshark is not installed")
     folder, _ = phone
     report = run_detection(DetectInputs(pcap=folder / "capture.pcap"))
-    out = subprocess.run(["tshark", "-r", str(folder / "capture.pcap"), "-T", "fields", "-E", "separator=|",
-                          "-e", "dns.qry.name", "-e", "tls.handshake.extensions_server_name", "-e", "http.host"],
-                         capture_output=True, text=True, check=True).stdout
     dns, sni, hosts = set(), set(), set()
-    for line in out.splitlines():
-        d, s, h = (line.split("|") + ["", "", ""])[:3]
-        dns.update(n for n in d.split(",") if n and not n.endswith(".local"))
-        sni.update(n for n in s.split(",") if n)
-        hosts.update(n.split(":")[0] for n in h.split(",") if n)
+    for d, s, h in tshark_rows(folder / "capture.pcap",
+                               ["dns.qry.name", "tls.handshake.extensions_server_name", "http.host"]):
+        dns.update(n for n in d if not n.endswith(".local"))
+        sni.update(s)
+        hosts.update(n.split(":")[0] for n in h)
     assert {o["name"] for o in report["observations"]["dns"]} == dns
     assert {o["name"] for o in report["observations"]["sni"]} == sni
     assert {o["name"] for o in report["observations"]["http_hosts"]} == hosts

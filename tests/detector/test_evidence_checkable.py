@@ -4,11 +4,10 @@ it points to."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from tshark_oracle import needs_tshark, tshark_rows
 
 from detector.pipeline import DetectInputs, run_detection
 from simulator.simulate import prepare_scenario, simulate
@@ -23,18 +22,12 @@ def _frames_as_tshark_sees_them(pcap: Path, frames: set[int]) -> dict[int, set[s
     if not frames:
         return {}
     wanted = ", ".join(str(n) for n in sorted(frames))
-    out = subprocess.run(["tshark", "-r", str(pcap), "-Y", f"frame.number in {{{wanted}}}", "-T", "fields",
-                          "-E", "occurrence=a", "-E", "aggregator=|", *sum((["-e", f] for f in FIELDS), [])],
-                         capture_output=True, text=True, check=True).stdout
-    seen: dict[int, set[str]] = {}
-    for row in out.splitlines():
-        number, *values = row.split("\t")
-        seen[int(number)] = {v for cell in values for v in cell.split("|") if v}
-    return seen
+    return {int(number[0]): {v for cell in cells for v in cell}
+            for number, *cells in tshark_rows(pcap, FIELDS, f"frame.number in {{{wanted}}}")}
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("tshark"), reason="tshark is not installed")
+@needs_tshark
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_piece_of_evidence_can_be_found_where_it_points(tmp_path, scenario):
     case = tmp_path / "case"

@@ -4,11 +4,10 @@ computed for a real Chrome 143 on Android (JA4 t13d1516h2_8daaf6152771_d8a2da3f9
 
 from __future__ import annotations
 
-import shutil
 import struct
-import subprocess
 
 import pytest
+from tshark_oracle import needs_tshark, tshark_has_field, tshark_rows
 
 from detector.capture.flows import analyse_packets
 from detector.capture.protocols import parse_tls_client_hello
@@ -71,21 +70,15 @@ def test_ja4_says_no_server_name_and_no_alpn():
     assert hello.ja4.split("_")[1:] == without.ja4.split("_")[1:]
 
 
-def _tshark_field_supported(field: str) -> bool:
-    out = subprocess.run(["tshark", "-G", "fields"], capture_output=True, text=True).stdout
-    return f"\t{field}\t" in out
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("tshark"), reason="tshark is not installed")
+@needs_tshark
 def test_fingerprints_equal_tsharks_on_a_simulated_capture(tmp_path):
     simulate(prepare_scenario("stalkerware-https-sni"), 3, tmp_path / "case", duration_min=5)
     pcap = tmp_path / "case" / "capture.pcap"
-    fields = ["frame.number", "tls.handshake.ja3"] + (["tls.handshake.ja4"] if _tshark_field_supported(
+    fields = ["frame.number", "tls.handshake.ja3"] + (["tls.handshake.ja4"] if tshark_has_field(
         "tls.handshake.ja4") else [])
-    out = subprocess.run(["tshark", "-r", str(pcap), "-Y", "tls.handshake.type == 1", "-T", "fields",
-                          *sum((["-e", f] for f in fields), [])], capture_output=True, text=True, check=True).stdout
-    theirs = {int(row.split("\t")[0]): row.split("\t")[1:] for row in out.splitlines() if row}
+    theirs = {int(number[0]): [cell[0] for cell in rest]
+              for number, *rest in tshark_rows(pcap, fields, "tls.handshake.type == 1")}
     facts = analyse_packets(pcap)
     ours = {f.hello_frame: f.hello for f in facts.flows if f.hello and f.proto == 6}
     assert ours and set(ours) == set(theirs)
