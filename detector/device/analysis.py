@@ -91,14 +91,7 @@ def analyse_device(path: str | Path, indicators: object | None = None,
     timeline.sort(key=lambda r: (r.time, r.what))
     return DeviceAnalysis(source=acq.label, findings=tuple(findings), timeline=tuple(timeline),
                           statuses=tuple(statuses), packages=_packages(ctx), timezone=ctx.timezone_name,
-                          acquired_at=_acquired_at(ctx))
-
-
-def _acquired_at(ctx: DeviceContext) -> float | None:
-    try:
-        return ctx.acquired_at
-    except Exception:      # noqa: BLE001 - an unreadable acquisition.json only means the time is unknown
-        return None
+                          acquired_at=ctx.acquired_at)
 
 
 def _packages(ctx: DeviceContext) -> tuple[InstalledPackage, ...]:

@@ -127,8 +127,8 @@ class DeviceContext:
                 t = android_time.local_epoch(stamp)           # AndroidQF writes UTC
                 if t:
                     return t
-            except (ValueError, ArtefactError, AttributeError):
-                pass
+            except (ValueError, ArtefactError, AttributeError, RecursionError):
+                pass            # an unreadable acquisition.json only means the time is unknown
         return None
 
     # --- parsed artefacts (each parsed once) ---------------------------------------------------------------
