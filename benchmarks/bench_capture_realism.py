@@ -131,8 +131,8 @@ def beacon_cv(pcap: Path, truth: dict) -> float | None:
 
 
 def main(argv=None) -> int:
-    from simulator.simulate import prepare_scenario, simulate
-    from simulator.world.catalogue import Catalogue
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.world.catalogue import Catalogue
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minutes", type=float, default=60)

@@ -20,9 +20,9 @@ NEVER_STALKERWARE = ("benign-busy-phone", "watchware-parental", "vendor-website-
 
 
 def evaluate(seeds: range, minutes: float | None, out=print) -> dict:
-    from detector.pipeline import DetectInputs, run_detection
-    from simulator.simulate import prepare_scenario, simulate
-    from simulator.world.catalogue import Catalogue
+    from stalkerlab.detector.pipeline import DetectInputs, run_detection
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.world.catalogue import Catalogue
 
     matrix: Counter = Counter()
     wrong, false_stalkerware, unnamed = [], [], []

@@ -31,7 +31,7 @@ import json, os, resource, sys, time
 from pathlib import Path
 if sys.argv[2] == "one":
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-from detector.pipeline import DetectInputs, run_detection
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
 started, cpu = time.perf_counter(), time.thread_time()
 report = run_detection(DetectInputs(pcap=Path(sys.argv[1])))
 wall, cpu = time.perf_counter() - started, time.thread_time() - cpu
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pcap = args.pcap
         if pcap is None:
-            from simulator.simulate import prepare_scenario, simulate
+            from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
             simulate(prepare_scenario("benign-busy-phone"), 1, Path(tmp) / "busy")
             pcap = Path(tmp) / "busy" / "capture.pcap"

@@ -26,7 +26,7 @@ def pin_one_core() -> None:
 def time_simulate(scenario: str, minutes: float, seed: int, keep: Path) -> tuple[int, float, float]:
     """(packets, wall seconds, CPU seconds of this process) of the whole command, catalogue loading and
     device folder included. The CPU time shows how much of the wall time other processes took."""
-    from simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
     started, cpu_started = time.perf_counter(), time.process_time()
     result = simulate(prepare_scenario(scenario), seed, keep, duration_min=minutes)

@@ -11,19 +11,20 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from detector.analysis.network import analyse_network
-from detector.capture.flows import analyse_packets
-from detector.capture.reader import CaptureError
-from detector.device import analyse_device
-from detector.findings import SAFETY_NOTE, Finding, TimelineRow
-from detector.iocs import load_feeds
-from detector.rules.engine import run_rules
-from detector.rules.schema import load_rules
-from detector.stimuli import load_stimuli
-from detector.verdict import FEED_STALE_DAYS, decide, stale_feed_reasons
+from stalkerlab.detector.analysis.network import analyse_network
+from stalkerlab.detector.capture.flows import analyse_packets
+from stalkerlab.detector.capture.reader import CaptureError
+from stalkerlab.detector.device import analyse_device
+from stalkerlab.detector.findings import SAFETY_NOTE, Finding, TimelineRow
+from stalkerlab.detector.iocs import load_feeds
+from stalkerlab.detector.rules.engine import run_rules
+from stalkerlab.detector.rules.schema import load_rules
+from stalkerlab.detector.stimuli import load_stimuli
+from stalkerlab.detector.verdict import FEED_STALE_DAYS, decide, stale_feed_reasons
+
 from stalkerlab import __version__
-from stalkerlab.errors import UserError
-from stalkerlab.utc_time import iso
+from stalkerlab.common.errors import UserError
+from stalkerlab.common.utc_time import iso
 
 REPORT_SCHEMA = "stalkerlab-report/1"
 VERDICT_WORDS = {

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from stalkerlab.errors import UserError
-from stalkerlab.utc_time import epoch, iso
+from stalkerlab.common.errors import UserError
+from stalkerlab.common.utc_time import epoch, iso
 
 
 @dataclass(frozen=True)

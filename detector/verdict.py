@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from detector.findings import Finding
-from stalkerlab.utc_time import epoch, iso
+from stalkerlab.detector.findings import Finding
+
+from stalkerlab.common.utc_time import epoch, iso
 
 VERDICTS = ("stalkerware", "stalkerware-suspected", "watchware", "no-indicators", "inconclusive")
 # Which indicator roles prove an installation (now or in the past) and how strongly.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.builders.traffic import TrafficFacts
-from simulator.instance import FamilyInstance, ScenarioInstance
-from simulator.plan import CaptureIndex, CapturePlan
-from stalkerlab.utc_time import iso
+from stalkerlab.simulator.builders.traffic import TrafficFacts
+from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance
+from stalkerlab.simulator.plan import CaptureIndex, CapturePlan
+
+from stalkerlab.common.utc_time import iso
 
 TRUTH_SCHEMA = "stalkerlab-truth/1"
 STIMULI_SCHEMA = "stalkerlab-stimuli/1"

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from simulator.world.model import Action, AppProfile, Family, Scenario, Variant
+from stalkerlab.simulator.world.model import Action, AppProfile, Family, Scenario, Variant
 
 
 def derived_rng(seed: int, label: str) -> random.Random:

@@ -12,8 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from stalkerlab.atomic_files import current_umask, write_text_atomic
-from stalkerlab.errors import UserError
+from stalkerlab.common.atomic_files import current_umask, write_text_atomic
+from stalkerlab.common.errors import UserError
 
 
 def write_json_atomic(path: Path, data: object) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 @dataclass

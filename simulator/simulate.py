@@ -7,16 +7,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.answer_key import build_stimuli, build_truth
-from simulator.builders.instance import instantiate
-from simulator.builders.traffic import build_traffic
-from simulator.device import build_device_state, write_androidqf
-from simulator.instance import derived_rng
-from simulator.output_folder import StagedFolder, write_json_atomic
-from simulator.packets import write_capture
-from simulator.world.catalogue import Catalogue
-from simulator.world.model import FamilyUse, Scenario
-from stalkerlab.errors import UserError
+from stalkerlab.simulator.answer_key import build_stimuli, build_truth
+from stalkerlab.simulator.builders.instance import instantiate
+from stalkerlab.simulator.builders.traffic import build_traffic
+from stalkerlab.simulator.device import build_device_state, write_androidqf
+from stalkerlab.simulator.instance import derived_rng
+from stalkerlab.simulator.output_folder import StagedFolder, write_json_atomic
+from stalkerlab.simulator.packets import write_capture
+from stalkerlab.simulator.world.catalogue import Catalogue
+from stalkerlab.simulator.world.model import FamilyUse, Scenario
+
+from stalkerlab.common.errors import UserError
 
 
 @dataclass
@@ -35,7 +36,7 @@ def prepare_scenario(ref: str, *, catalogue: Catalogue | None = None, legacy_acc
     if feed or family_name:
         if not (feed and family_name):
             raise UserError("--feed and --family go together: the feed file and the family name in it")
-        from simulator.world.real_family import family_from_echap
+        from stalkerlab.simulator.world.real_family import family_from_echap
 
         family = family_from_echap(Path(feed), family_name, catalogue)
         scenario = dataclasses.replace(

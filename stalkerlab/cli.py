@@ -7,7 +7,7 @@ import importlib
 import sys
 
 from stalkerlab import __version__
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 # Subcommands are listed, not discovered, so that the order of `--help` is stable and a
 # broken optional module cannot hide the others. Each module has `register(subparsers)`

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import select
 
-from detector.pipeline import DetectInputs, run_detection
-from stalkerlab.progress_bar import bytes_progress
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
+
+from stalkerlab.commands.progress_bar import bytes_progress
 
 
 def _drain(fd: int) -> bytes:
@@ -37,7 +38,7 @@ def test_a_bar_is_drawn_on_a_terminal_and_nothing_on_a_pipe():
 
 
 def test_the_capture_reading_reports_its_progress(tmp_path):
-    from simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
     simulate(prepare_scenario("benign-busy-phone"), 2, tmp_path / "case", duration_min=3)
     pcap = tmp_path / "case" / "capture.pcap"

@@ -21,7 +21,7 @@ def _page_key(page: str) -> str:
 
 
 def _track_data(config) -> dict:
-    tracks_file = Path(config.config_file_path).parent / "course" / "tracks.yml"
+    tracks_file = Path(config.config_file_path).parent / "tracks.yml"
     tracks = yaml.safe_load(tracks_file.read_text(encoding="utf-8"))["tracks"]
     i18n = config.plugins.get("i18n")
     default = i18n.default_language if i18n is not None else config.theme.get("language", "en")

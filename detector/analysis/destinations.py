@@ -12,8 +12,8 @@ import ipaddress
 import statistics
 from collections import defaultdict
 
-from detector.findings import Evidence
-from detector.stimuli import Stimulus
+from stalkerlab.detector.findings import Evidence
+from stalkerlab.detector.stimuli import Stimulus
 
 VPN_PORTS = (51820, 1194, 500, 4500, 1701)
 # An upload "follows" an action when it starts within this many seconds after it.

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from detector.analysis.destinations import VPN_PORTS, build_destinations, scope_of
-from detector.analysis.observations import ObservationLog
-from detector.capture.flows import CaptureFacts, flow_record
-from detector.findings import Evidence, TimelineRow
-from detector.iocs import IndicatorSet
-from detector.stimuli import Stimulus
+from stalkerlab.detector.analysis.destinations import VPN_PORTS, build_destinations, scope_of
+from stalkerlab.detector.analysis.observations import ObservationLog
+from stalkerlab.detector.capture.flows import CaptureFacts, flow_record
+from stalkerlab.detector.findings import Evidence, TimelineRow
+from stalkerlab.detector.iocs import IndicatorSet
+from stalkerlab.detector.stimuli import Stimulus
 
 ENCRYPTED_DNS_NAMES = ("dns.google", "cloudflare-dns.com", "chrome.cloudflare-dns.com", "dns.quad9.net",
                        "one.one.one.one", "dns.adguard.com", "doh.opendns.com", "mozilla.cloudflare-dns.com")

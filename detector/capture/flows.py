@@ -9,8 +9,15 @@ import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from detector.capture.events import DhcpMessage, DnsMessage, HttpRequest, TlsCertificate, TlsClientHello, TlsServerHello
-from detector.capture.protocols import (
+from stalkerlab.detector.capture.events import (
+    DhcpMessage,
+    DnsMessage,
+    HttpRequest,
+    TlsCertificate,
+    TlsClientHello,
+    TlsServerHello,
+)
+from stalkerlab.detector.capture.protocols import (
     describe_certificate,
     parse_dhcp,
     parse_dns,
@@ -20,7 +27,7 @@ from detector.capture.protocols import (
     parse_tls_client_hello,
     parse_tls_server_hello,
 )
-from detector.capture.reader import ReadState, read_frames
+from stalkerlab.detector.capture.reader import ReadState, read_frames
 
 INSPECT_BYTES = 24 * 1024      # per direction, enough for a ClientHello and a TLS 1.2 certificate chain
 BURST_GAP_S = 1.0              # client bytes closer than this belong to the same upload burst

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 # What makes a folder an acquisition: at least one of these base names.
 KNOWN_FILES = ("acquisition.json", "packages.json", "getprop.txt", "settings_*.txt", "dumpsys.txt",

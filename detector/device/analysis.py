@@ -11,10 +11,10 @@ import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from detector.device.acquisition import Acquisition, ArtefactError
-from detector.device.checks import DEVICE_CHECKS, DeviceCheck
-from detector.device.context import DeviceContext, NotCollected
-from detector.findings import LEVELS, CheckStatus, Finding, TimelineRow
+from stalkerlab.detector.device.acquisition import Acquisition, ArtefactError
+from stalkerlab.detector.device.checks import DEVICE_CHECKS, DeviceCheck
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.findings import LEVELS, CheckStatus, Finding, TimelineRow
 
 log = logging.getLogger(__name__)
 

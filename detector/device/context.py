@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from detector.device.acquisition import Acquisition, ArtefactError
-from detector.device.formats import (
+from stalkerlab.detector.device.acquisition import Acquisition, ArtefactError
+from stalkerlab.detector.device.formats import (
     accessibility,
     android_time,
     appops,
@@ -27,8 +27,8 @@ from detector.device.formats import (
     processes,
     settings,
 )
-from detector.device.installers import installer_kind
-from detector.findings import Evidence, Finding
+from stalkerlab.detector.device.installers import installer_kind
+from stalkerlab.detector.findings import Evidence, Finding
 
 # dumpsys service -> base names of loose MVT-style files holding it alone
 LOOSE_DUMPSYS = {

@@ -8,17 +8,16 @@ SHA-1 in upper hex; `websites` stay apart from C2 because visiting a vendor's si
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from pathlib import Path
 
 import yaml
+from stalkerlab.detector.iocs.loading import FeedLoad, feed_text, read_feed
+from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
 
-from detector.iocs.loading import FeedLoad, feed_text, read_feed
-from detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
-TRAINING_FEED_DIR = Path(__file__).resolve().parents[2] / "simulator" / "world" / "families"
+TRAINING_FEED = Path(__file__).resolve().with_name("training-feed.yaml")  # generated from the simulator's world
 ECHAP_FILES = ("ioc.yaml", "watchware.yaml")
 SAMPLES_FILE = "samples.csv"
 SAMPLES_HEADER = ("SHA256", "Package Name", "Certificate", "Version", "App")
@@ -53,18 +52,12 @@ def add_app(load: FeedLoad, app: dict) -> None:
     load.info.apps += 1
 
 
-def load_training_feed(indicators: IndicatorSet, folder: Path = TRAINING_FEED_DIR) -> FeedInfo:
+def load_training_feed(indicators: IndicatorSet, path: Path = TRAINING_FEED) -> FeedInfo:
     """The fictional families the detector is allowed to know (never the simulator's unknown one)."""
-    digest = hashlib.sha256()
-    files = sorted(folder.glob("*.yml"))
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    load = FeedLoad(indicators, "stalkerlab-training", "stalkerlab-families", "built-in", b"")
-    load.info.sha256 = digest.hexdigest()
-    for path in files:
-        app = yaml.safe_load(path.read_bytes())
-        if app.get("in_training_feed", True) and app.get("type") in FAMILY_TYPES:
-            add_app(load, app)
+    data = read_feed(path)
+    load = FeedLoad(indicators, "stalkerlab-training", "echap-yaml", "built-in", data)
+    for app in parse_echap_yaml(path, data):
+        add_app(load, app)
     return load.finish()
 
 

@@ -22,11 +22,12 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from detector.iocs.echap_yaml import ECHAP_FILES, SAMPLES_FILE
-from detector.iocs.feeds import PROVENANCE_FILE, load_feeds
+from stalkerlab.detector.iocs.echap_yaml import ECHAP_FILES, SAMPLES_FILE
+from stalkerlab.detector.iocs.feeds import PROVENANCE_FILE, load_feeds
+
 from stalkerlab import __version__
-from stalkerlab.atomic_files import write_text_atomic
-from stalkerlab.errors import UserError
+from stalkerlab.common.atomic_files import write_text_atomic
+from stalkerlab.common.errors import UserError
 
 DEFAULT_SOURCE = "https://github.com/AssoEchap/stalkerware-indicators/archive/refs/heads/master.zip"
 WANTED = (*ECHAP_FILES, SAMPLES_FILE)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from detector.iocs.echap_yaml import (
+from stalkerlab.detector.iocs.echap_yaml import (
     ECHAP_FILES,
     SAMPLES_FILE,
     SAMPLES_HEADER,
@@ -25,12 +25,13 @@ from detector.iocs.echap_yaml import (
     load_echap_yaml,
     load_training_feed,
 )
-from detector.iocs.host_list import load_host_list
-from detector.iocs.loading import feed_json, feed_text, read_feed
-from detector.iocs.matcher import FeedInfo, IndicatorSet
-from detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
-from detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
-from stalkerlab.errors import UserError
+from stalkerlab.detector.iocs.host_list import load_host_list
+from stalkerlab.detector.iocs.loading import feed_json, feed_text, read_feed
+from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
+from stalkerlab.detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
+from stalkerlab.detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
+
+from stalkerlab.common.errors import UserError
 
 PROVENANCE_FILE = "provenance.json"
 # files of a folder that may be feeds (others, like README.md or LICENSE, are ignored)

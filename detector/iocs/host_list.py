@@ -11,9 +11,10 @@ import ipaddress
 import re
 from pathlib import Path
 
-from detector.iocs.loading import FeedLoad, feed_text, read_feed, unnamed_family
-from detector.iocs.matcher import FeedInfo, IndicatorSet
-from stalkerlab.errors import UserError
+from stalkerlab.detector.iocs.loading import FeedLoad, feed_text, read_feed, unnamed_family
+from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
+
+from stalkerlab.common.errors import UserError
 
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?"
 HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+{_LABEL}\.?$", re.IGNORECASE)

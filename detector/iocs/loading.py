@@ -8,8 +8,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, address_indicator_kind, normalise
-from stalkerlab.errors import UserError
+from stalkerlab.detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, address_indicator_kind, normalise
+
+from stalkerlab.common.errors import UserError
 
 
 def read_feed(path: Path) -> bytes:

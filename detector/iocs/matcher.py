@@ -14,7 +14,7 @@ import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
 
-from detector.findings import IndicatorHit
+from stalkerlab.detector.findings import IndicatorHit
 
 # kind -> the table it is indexed in; kinds without a matcher are kept so that exports and `iocs show`
 # carry everything a feed gave

@@ -21,11 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import stix2
+from stalkerlab.detector.iocs.loading import open_json_feed
+from stalkerlab.detector.iocs.matcher import ROLES, FeedInfo, IndicatorSet, address_indicator_kind
 from stix2.exceptions import STIXError
 
-from detector.iocs.loading import open_json_feed
-from detector.iocs.matcher import ROLES, FeedInfo, IndicatorSet, address_indicator_kind
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 _PATTERN = re.compile(r"^\[\s*([a-z0-9-]+):([A-Za-z0-9_.'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]$")
 # (object type, property path with quotes and dashes removed) -> kind; "ip" is decided by the value

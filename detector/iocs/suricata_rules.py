@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from detector.iocs.matcher import IndicatorSet
+from stalkerlab.detector.iocs.matcher import IndicatorSet
 
 FIRST_SID = 1_900_000          # inside the 1,000,000-1,999,999 range kept for local rules
 NAME_CHARS = re.compile(r"^[a-z0-9_.-]+$")

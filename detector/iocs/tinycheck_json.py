@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from detector.iocs.loading import open_json_feed, unnamed_family
-from detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
-from stalkerlab.errors import UserError
+from stalkerlab.detector.iocs.loading import open_json_feed, unnamed_family
+from stalkerlab.detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
+
+from stalkerlab.common.errors import UserError
 
 # TinyCheck type -> (kind, role); "ip" is decided by the value
 TYPE_KINDS = {"domain": ("domain", "c2"), "ip4addr": ("ip", "c2"), "ip6addr": ("ip", "c2"),

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.reports.html_report import render_html
-from detector.reports.json_report import SCHEMA_PATH, load_report_schema, report_json_text
-from detector.reports.pdf_report import PdfUnavailable, render_pdf, write_pdf
-from stalkerlab.atomic_files import write_text_atomic
+from stalkerlab.detector.reports.html_report import render_html
+from stalkerlab.detector.reports.json_report import SCHEMA_PATH, load_report_schema, report_json_text
+from stalkerlab.detector.reports.pdf_report import PdfUnavailable, render_pdf, write_pdf
+
+from stalkerlab.common.atomic_files import write_text_atomic
 
 __all__ = ["SCHEMA_PATH", "PdfUnavailable", "ReportFiles", "load_report_schema", "render_html", "render_pdf",
            "report_json_text", "write_report_files"]

@@ -9,11 +9,12 @@ manifest. The same page is printed to PDF, so print and narrow screens are both 
 
 from __future__ import annotations
 
-from detector.reports.markup import Markup
-from detector.reports.markup import escape as _e
-from detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day
-from detector.reports.timeline_svg import render_timeline as render_timeline_chart
-from stalkerlab.utc_time import epoch
+from stalkerlab.detector.reports.markup import Markup
+from stalkerlab.detector.reports.markup import escape as _e
+from stalkerlab.detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day
+from stalkerlab.detector.reports.timeline_svg import render_timeline as render_timeline_chart
+
+from stalkerlab.common.utc_time import epoch
 
 LEVEL_COLOURS = {"critical": "#8b0000", "high": "#9a3d00", "medium": "#6b5000", "low": "#3d5a80",
                  "informational": "#555"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stalkerlab.atomic_files import write_bytes_atomic
+from stalkerlab.common.atomic_files import write_bytes_atomic
 
 
 class PdfUnavailable(Exception):

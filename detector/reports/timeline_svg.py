@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from detector.reports.markup import escape
-from stalkerlab.utc_time import epoch
+from stalkerlab.detector.reports.markup import escape
+
+from stalkerlab.common.utc_time import epoch
 
 PANEL_GAP_S = 3600
 UPLOAD_RULES = ("net.flow.upload_after_action", "net.flow.upload_heavy")

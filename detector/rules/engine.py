@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from detector.findings import Evidence, Finding
-from detector.rules.schema import Rule
+from stalkerlab.detector.findings import Evidence, Finding
+from stalkerlab.detector.rules.schema import Rule
 
 MAX_EVIDENCE = 50   # per finding; the count of the rest is kept in `detail`
 

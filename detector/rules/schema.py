@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from stalkerlab.detector.analysis.streams import STREAM_FIELDS, unknown_fields
+from stalkerlab.detector.findings import LEVELS
+from stalkerlab.detector.rules.condition import ConditionError, Predicate, compile_condition
+from stalkerlab.detector.rules.fields import compile_block
 
-from detector.analysis.streams import STREAM_FIELDS, unknown_fields
-from detector.findings import LEVELS
-from detector.rules.condition import ConditionError, Predicate, compile_condition
-from detector.rules.fields import compile_block
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 STREAMS = ("dns", "tls", "http", "flow", "destination", "capture", "ioc", "device")
 KINDS = ("ioc", "heuristic", "coverage")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipaddress
 import random
 
-from simulator.plan import Lan
-from simulator.world.model import NetworkSetup
+from stalkerlab.simulator.plan import Lan
+from stalkerlab.simulator.world.model import NetworkSetup
 
 # Big CDN-like pool for ordinary services; the two small documentation /24s for suspicious servers, so
 # that a learner's C2 address is not drowned among benign ones but still changes with the seed.

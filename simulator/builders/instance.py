@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.instance import FamilyInstance, ScenarioInstance, derived_rng
-from simulator.world.model import Action, Scenario, Variant
-from simulator.world.providers.persona import make_persona
+from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance, derived_rng
+from stalkerlab.simulator.world.model import Action, Scenario, Variant
+from stalkerlab.simulator.world.providers.persona import make_persona
 
 DAY = 86400.0
 

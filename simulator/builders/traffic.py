@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from faker import Faker
-
-from simulator.builders.addresses import AddressBook, make_lan
-from simulator.instance import FamilyInstance, ScenarioInstance, derived_rng
-from simulator.plan import (
+from stalkerlab.simulator.builders.addresses import AddressBook, make_lan
+from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance, derived_rng
+from stalkerlab.simulator.plan import (
     Arp,
     CapturePlan,
     CertSpec,
@@ -30,7 +29,7 @@ from simulator.plan import (
     Tls,
     UdpSession,
 )
-from simulator.world.model import Endpoint
+from stalkerlab.simulator.world.model import Endpoint
 
 # How a person's action shows up in ordinary apps (sms and call use the mobile network: no Wi-Fi traffic).
 ACTION_APPS = {"video": "video", "browse": "browser", "message": "messaging", "photo": "social",
@@ -517,7 +516,7 @@ class FamilyTraffic:
 
 
 def known_indicator_ips(inst: ScenarioInstance) -> set[str]:
-    from simulator.world.catalogue import Catalogue
+    from stalkerlab.simulator.world.catalogue import Catalogue
 
     families = list(Catalogue().families.values()) + [fi.family for fi in inst.families]
     return {ip for family in families for ip in family.c2_ips}

@@ -7,10 +7,10 @@
 what the family file's `certificates:` lists.
 """
 
-from simulator.device.build import build_device_state
-from simulator.device.signing import certificate_sha1, signer_certificate
-from simulator.device.state import DeviceState
-from simulator.device.writer import DeviceIndex, write_androidqf
+from stalkerlab.simulator.device.build import build_device_state
+from stalkerlab.simulator.device.signing import certificate_sha1, signer_certificate
+from stalkerlab.simulator.device.state import DeviceState
+from stalkerlab.simulator.device.writer import DeviceIndex, write_androidqf
 
 __all__ = ["DeviceIndex", "DeviceState", "build_device_state", "certificate_sha1", "signer_certificate",
            "write_androidqf"]

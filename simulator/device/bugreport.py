@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from simulator.device.marked_text import Clock
-from simulator.device.render_dumpsys import render_dumpsys
-from simulator.device.state import DeviceState
+from stalkerlab.simulator.device.marked_text import Clock
+from stalkerlab.simulator.device.render_dumpsys import render_dumpsys
+from stalkerlab.simulator.device.state import DeviceState
 
 
 def dumpstate_name(state: DeviceState) -> str:

@@ -18,9 +18,9 @@ import hashlib
 import random
 import uuid
 
-from simulator.device.permissions import OP_OF_PERMISSION, SPECIAL_ACCESS, split_permissions
-from simulator.device.signing import app_signer
-from simulator.device.state import (
+from stalkerlab.simulator.device.permissions import OP_OF_PERMISSION, SPECIAL_ACCESS, split_permissions
+from stalkerlab.simulator.device.signing import app_signer
+from stalkerlab.simulator.device.state import (
     ApkFile,
     AppOp,
     AppOpAccess,
@@ -32,15 +32,15 @@ from simulator.device.state import (
     Process,
     StoryEvent,
 )
-from simulator.device.system_packages import (
+from stalkerlab.simulator.device.system_packages import (
     BUILTIN_ACCESSIBILITY,
     GOOGLE_APP_SIGNER,
     PACKAGE_INSTALLER,
     PLATFORM_SIGNERS,
     system_packages,
 )
-from simulator.instance import FamilyInstance, ScenarioInstance
-from simulator.world.model import AppProfile, Signer
+from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance
+from stalkerlab.simulator.world.model import AppProfile, Signer
 
 DAY = 86400.0
 PLAY_STORE = "com.android.vending"

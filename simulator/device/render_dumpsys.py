@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from simulator.device.marked_text import Clock, MarkedText, format_duration
-from simulator.device.permissions import DENIED_FLAGS, GRANTED_FLAGS
-from simulator.device.state import DeviceState, InstalledPackage
+from stalkerlab.simulator.device.marked_text import Clock, MarkedText, format_duration
+from stalkerlab.simulator.device.permissions import DENIED_FLAGS, GRANTED_FLAGS
+from stalkerlab.simulator.device.state import DeviceState, InstalledPackage
 
 DASHES = "-" * 79
 RUNNING_SERVICES = ("DockObserver", "SurfaceFlinger", "accessibility", "account", "activity", "adb", "alarm",

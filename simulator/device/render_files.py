@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from simulator.device.marked_text import Clock, MarkedText
-from simulator.device.signing import certificate_record
-from simulator.device.state import DeviceState
+from stalkerlab.simulator.device.marked_text import Clock, MarkedText
+from stalkerlab.simulator.device.signing import certificate_record
+from stalkerlab.simulator.device.state import DeviceState
 
 ANDROIDQF_VERSION = "v1.7.2"
 

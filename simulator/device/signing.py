@@ -16,8 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-
-from simulator.world.model import Signer
+from stalkerlab.simulator.world.model import Signer
 
 # Short attribute names as Android tooling (and AndroidQF) prints them.
 _ATTRIBUTES = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.instance import Persona
-from simulator.world.model import Signer
+from stalkerlab.simulator.instance import Persona
+from stalkerlab.simulator.world.model import Signer
 
 
 @dataclass(frozen=True)

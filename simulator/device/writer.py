@@ -14,12 +14,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.device import render_files
-from simulator.device.bugreport import bugreport_zip
-from simulator.device.marked_text import MarkedText
-from simulator.device.render_dumpsys import render_dumpsys
-from simulator.device.state import DeviceState, StoryEvent
-from stalkerlab.errors import UserError
+from stalkerlab.simulator.device import render_files
+from stalkerlab.simulator.device.bugreport import bugreport_zip
+from stalkerlab.simulator.device.marked_text import MarkedText
+from stalkerlab.simulator.device.render_dumpsys import render_dumpsys
+from stalkerlab.simulator.device.state import DeviceState, StoryEvent
+
+from stalkerlab.common.errors import UserError
 
 # label in the marked text -> label in the index (per family package)
 _PACKAGE_LABELS = {

@@ -7,7 +7,7 @@ import struct
 import tempfile
 from pathlib import Path
 
-from stalkerlab.atomic_files import current_umask
+from stalkerlab.common.atomic_files import current_umask
 
 LINKTYPE_ETHERNET = 1
 SNAPLEN = 262144

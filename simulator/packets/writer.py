@@ -8,13 +8,31 @@ import heapq
 import random
 from pathlib import Path
 
-from simulator.packets import messages, quic, tls
-from simulator.packets.bursts import NEVER, BlockPool, Burst, Download
-from simulator.packets.capture_file import pcap_header, pcap_record, pcapng_header, pcapng_record, write_atomic
-from simulator.packets.certificates import chain_der
-from simulator.packets.checksum import PayloadBuffer
-from simulator.packets.frames import ACK, FIN, PROTO_TCP, PROTO_UDP, PSH, RST, SYN, BulkUdp, Direction, arp, mac_bytes
-from simulator.plan import (
+from stalkerlab.simulator.packets import messages, quic, tls
+from stalkerlab.simulator.packets.bursts import NEVER, BlockPool, Burst, Download
+from stalkerlab.simulator.packets.capture_file import (
+    pcap_header,
+    pcap_record,
+    pcapng_header,
+    pcapng_record,
+    write_atomic,
+)
+from stalkerlab.simulator.packets.certificates import chain_der
+from stalkerlab.simulator.packets.checksum import PayloadBuffer
+from stalkerlab.simulator.packets.frames import (
+    ACK,
+    FIN,
+    PROTO_TCP,
+    PROTO_UDP,
+    PSH,
+    RST,
+    SYN,
+    BulkUdp,
+    Direction,
+    arp,
+    mac_bytes,
+)
+from stalkerlab.simulator.plan import (
     Arp,
     CaptureIndex,
     CapturePlan,

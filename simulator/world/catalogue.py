@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from simulator.world.model import (
+from stalkerlab.simulator.world.model import (
     ACTIONS,
     ENDPOINT_ROLES,
     ENDPOINT_TRANSPORTS,
@@ -31,8 +31,9 @@ from simulator.world.model import (
     Signer,
     Variant,
 )
-from simulator.world.schema import Reader, load_yaml_mapping
-from stalkerlab.errors import UserError
+from stalkerlab.simulator.world.schema import Reader, load_yaml_mapping
+
+from stalkerlab.common.errors import UserError
 
 WORLD_DIR = Path(__file__).resolve().parent
 

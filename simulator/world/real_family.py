@@ -10,10 +10,10 @@ import dataclasses
 from pathlib import Path
 
 import yaml
+from stalkerlab.simulator.world.catalogue import Catalogue
+from stalkerlab.simulator.world.model import Family, Variant
 
-from simulator.world.catalogue import Catalogue
-from simulator.world.model import Family, Variant
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 # Behaviour templates: a family with C2 names talks HTTPS like MirrorSpy; one with only C2 addresses
 # connects to them directly like GhostTrace.

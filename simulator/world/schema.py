@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 def load_yaml_mapping(path: Path) -> dict:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 def register(sub) -> None:
     p = sub.add_parser("course", help="build, serve, check or package the training course",
                        description="Work with the MkDocs course in course/ (configured by mkdocs.yml).")
-    p.add_argument("--config", type=Path, help="the mkdocs.yml to use (default: the one in the source checkout)")
+    p.add_argument("--config", type=Path, 
+                   help="the mkdocs.yml to use (default: the course shipped with Stalkerware Lab)")
     actions = p.add_subparsers(dest="course_action", metavar="ACTION", required=True)
 
     b = actions.add_parser("build", help="build the static site in strict mode (works offline, from a USB stick)")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: ./site)")
 
     s = actions.add_parser("serve", help="serve the course with live reload on 127.0.0.1 (for authors)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
@@ -47,7 +48,7 @@ def run(args) -> int:
     layout = CourseLayout.find(args.config)
     action = args.course_action
     if action == "build":
-        out = _build(layout, args.out or layout.root / "site")
+        out = _build(layout, args.out or Path("site"))
         print(f"Built the course into {out}/ (open index.html, or upload with `stalkerlab course scorm`)")
         return 0
     if action == "serve":
@@ -95,7 +96,7 @@ def run(args) -> int:
 def _scenario_ids() -> set[str] | None:
     """Scenario ids from the simulator's catalogue, so the course cannot name a scenario that does not exist."""
     try:
-        from simulator.world.catalogue import Catalogue
+        from stalkerlab.simulator.world.catalogue import Catalogue
     except ImportError:
         return None
     return set(Catalogue().scenario_ids())

@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
     result = simulate(prepare_scenario(DEMO_SCENARIO), args.seed, args.out)
     t = result.truth
@@ -43,8 +43,8 @@ def run(args) -> int:
         print(f"  After '{upload['action']}' it uploaded {upload['bytes']} bytes (packet {upload['packet']})")
     print(f"\n  Why: {t['explanation']}")
 
-    from detector.pipeline import DetectInputs, run_detection
-    from detector.reports import write_report_files
+    from stalkerlab.detector.pipeline import DetectInputs, run_detection
+    from stalkerlab.detector.reports import write_report_files
 
     report = run_detection(DetectInputs(out / t["capture"]["file"], out / "device", out / "stimuli.json"))
     (out / "report").mkdir(exist_ok=True)

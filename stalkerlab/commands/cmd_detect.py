@@ -26,11 +26,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from detector.pipeline import DetectInputs, run_detection
-    from detector.reports import write_report_files
-    from stalkerlab.atomic_files import write_text_atomic
-    from stalkerlab.errors import UserError
-    from stalkerlab.progress_bar import bytes_progress
+    from stalkerlab.commands.progress_bar import bytes_progress
+    from stalkerlab.common.atomic_files import write_text_atomic
+    from stalkerlab.common.errors import UserError
+    from stalkerlab.detector.pipeline import DetectInputs, run_detection
+    from stalkerlab.detector.reports import write_report_files
 
     started = datetime.now(timezone.utc)
     size = args.pcap.stat().st_size if args.pcap and args.pcap.is_file() else 0

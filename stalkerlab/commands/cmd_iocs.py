@@ -49,7 +49,7 @@ def run(args) -> int:
 
 
 def _load(args):
-    from detector.iocs import load_feeds
+    from stalkerlab.detector.iocs import load_feeds
 
     return load_feeds(args.feed, training=not args.no_training)
 
@@ -72,7 +72,7 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    from stalkerlab.errors import UserError
+    from stalkerlab.common.errors import UserError
 
     indicators = _load(args)
     family = indicators.family(args.name)
@@ -96,11 +96,11 @@ def _show(args) -> int:
 
 
 def _export(args) -> int:
-    from detector.iocs.stix_bundle import export_stix_bundle
-    from detector.iocs.suricata_rules import export_suricata_rules
-    from detector.iocs.tinycheck_json import export_tinycheck_json
-    from stalkerlab.atomic_files import write_text_atomic
-    from stalkerlab.errors import UserError
+    from stalkerlab.common.atomic_files import write_text_atomic
+    from stalkerlab.common.errors import UserError
+    from stalkerlab.detector.iocs.stix_bundle import export_stix_bundle
+    from stalkerlab.detector.iocs.suricata_rules import export_suricata_rules
+    from stalkerlab.detector.iocs.tinycheck_json import export_tinycheck_json
 
     exporters = {"stix2": export_stix_bundle, "suricata": export_suricata_rules, "tinycheck": export_tinycheck_json}
     text = exporters[args.format](_load(args))
@@ -116,7 +116,7 @@ def _export(args) -> int:
 
 
 def _update(args) -> int:
-    from detector.iocs.feed_update import DEFAULT_SOURCE, default_feed_dir, update_feed
+    from stalkerlab.detector.iocs.feed_update import DEFAULT_SOURCE, default_feed_dir, update_feed
 
     dest = args.dir or default_feed_dir()
     provenance = update_feed(args.source or DEFAULT_SOURCE, dest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from simulator.replay import replay
+    from stalkerlab.simulator.replay import replay
 
     if not args.pcap.is_file():
         raise UserError(f"{args.pcap}: no such capture file")

@@ -10,7 +10,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from simulator.world.catalogue import Catalogue
+    from stalkerlab.simulator.world.catalogue import Catalogue
 
     catalogue = Catalogue()
     for sid in catalogue.scenario_ids():

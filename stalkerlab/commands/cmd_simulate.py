@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
     scenario = prepare_scenario(args.scenario, legacy_accessibility=args.legacy_accessibility,
                                 feed=args.feed, family_name=args.family)

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from stalkerlab.course.layout import CourseLayout
 
 
@@ -107,7 +106,7 @@ def screenshot_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def course_copy(tmp_path, layout) -> CourseLayout:
-    """A private copy of mkdocs.yml and course/ that a test may break."""
-    shutil.copy(layout.config_file, tmp_path / "mkdocs.yml")
-    shutil.copytree(layout.course_dir, tmp_path / "course", ignore=shutil.ignore_patterns("node_modules"))
-    return CourseLayout.find(tmp_path / "mkdocs.yml")
+    """A private copy of course/ (with its mkdocs.yml) that a test may break."""
+    shutil.copytree(layout.course_dir, tmp_path / "course",
+                    ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+    return CourseLayout.find(tmp_path / "course" / "mkdocs.yml")

@@ -10,7 +10,7 @@ import pytest
 
 from stalkerlab.cli import COMMANDS, main
 from stalkerlab.commands import cmd_course
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 def run_course(*argv: str) -> int:

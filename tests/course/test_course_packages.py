@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 pytestmark = pytest.mark.skipif(
     not (importlib.util.find_spec("lxml") and importlib.util.find_spec("mkdocs_quiz")),

@@ -13,10 +13,9 @@ import struct
 from collections.abc import Callable, Iterable
 
 from hypothesis import strategies as st
-
-from simulator.packets import messages, quic, tls
-from simulator.packets.certificates import chain_der
-from simulator.plan import CertSpec
+from stalkerlab.simulator.packets import messages, quic, tls
+from stalkerlab.simulator.packets.certificates import chain_der
+from stalkerlab.simulator.plan import CertSpec
 
 PHONE_V4, SERVER_V4 = bytes([192, 168, 1, 23]), bytes([203, 0, 113, 9])
 PHONE_V6, SERVER_V6 = bytes.fromhex("fd00" + "00" * 12 + "0017"), bytes.fromhex("20010db8" + "00" * 10 + "0009")

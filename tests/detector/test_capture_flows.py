@@ -5,8 +5,7 @@ from __future__ import annotations
 import struct
 
 from capture_builders import http_request, pcap, tcp_segments
-
-from detector.capture.flows import analyse_packets, flow_record
+from stalkerlab.detector.capture.flows import analyse_packets, flow_record
 
 RECORD_ROUTE = bytes([7, 7, 4]) + bytes(4) + b"\x00"          # option 7 with one slot, padded to 8 bytes
 

@@ -7,16 +7,15 @@ import struct
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from detector.capture.flows import analyse_packets
-from detector.capture.protocols import (
+from stalkerlab.detector.capture.flows import analyse_packets
+from stalkerlab.detector.capture.protocols import (
     parse_dns,
     parse_http_request,
     parse_quic_initial,
     parse_tls_certificates,
     parse_tls_client_hello,
 )
-from detector.capture.reader import CaptureError
+from stalkerlab.detector.capture.reader import CaptureError
 
 PCAP_HEADER = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
 

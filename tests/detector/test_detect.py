@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.iocs import load_feeds
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 from tshark_oracle import needs_tshark, tshark_rows
-
-from detector.iocs import load_feeds
-from detector.pipeline import DetectInputs, run_detection
-from simulator.simulate import prepare_scenario, simulate
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.device import DEVICE_CHECKS, analyse_device
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.findings import LEVELS, CheckStatus
 
-from detector.device import DEVICE_CHECKS, analyse_device
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.findings import LEVELS, CheckStatus
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 DASHES = "-" * 79
 SPY = "com.android.sysupdate"

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as fuzz
 from hypothesis import strategies as st
-
-from detector.device.formats import (
+from stalkerlab.detector.device.formats import (
     accessibility,
     android_time,
     appops,

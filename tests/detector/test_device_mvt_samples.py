@@ -6,10 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.device import analyse_device
+from stalkerlab.detector.device.formats import (
+    accessibility,
+    appops,
+    batterystats,
+    dumpsys,
+    dumpsys_package,
+    getprop,
+    processes,
+)
 from test_device_checks import FakeIndicators, assert_evidence_points_at_lines, by
-
-from detector.device import analyse_device
-from detector.device.formats import accessibility, appops, batterystats, dumpsys, dumpsys_package, getprop, processes
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "mvt-artifacts"
 MUAHAHA_SHA256 = "31037a27af59d4914906c01ad14a318eee2f3e31d48da8954dca62a99174e3fa"

@@ -10,13 +10,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.device import analyse_device
+from stalkerlab.simulator.builders.instance import instantiate
+from stalkerlab.simulator.device import build_device_state, write_androidqf
+from stalkerlab.simulator.instance import derived_rng
+from stalkerlab.simulator.world.catalogue import Catalogue
 from test_device_checks import FakeIndicators, assert_evidence_points_at_lines, by
-
-from detector.device import analyse_device
-from simulator.builders.instance import instantiate
-from simulator.device import build_device_state, write_androidqf
-from simulator.instance import derived_rng
-from simulator.world.catalogue import Catalogue
 
 CATALOGUE = Catalogue()
 SCENARIOS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "simulator" / "world" / "scenarios")
@@ -142,7 +141,7 @@ def test_benign_busy_phone_has_only_low_findings(tmp_path):
 @pytest.mark.slow
 def test_simulate_output_and_truth_json(tmp_path):
     try:
-        from simulator.simulate import prepare_scenario, simulate
+        from stalkerlab.simulator.simulate import prepare_scenario, simulate
     except ImportError as exc:
         pytest.skip(f"`stalkerlab simulate` is not usable yet ({exc})")
     import json

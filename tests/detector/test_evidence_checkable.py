@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 from tshark_oracle import needs_tshark, tshark_rows
-
-from detector.pipeline import DetectInputs, run_detection
-from simulator.simulate import prepare_scenario, simulate
 
 FIELDS = ["frame.number", "dns.qry.name", "tls.handshake.extensions_server_name", "http.host", "ip.src", "ip.dst",
           "ipv6.src", "ipv6.dst", "x509sat.uTF8String", "x509sat.printableString", "x509ce.dNSName"]

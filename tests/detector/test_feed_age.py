@@ -7,10 +7,9 @@ import hashlib
 import json
 
 import pytest
-
-from detector.pipeline import DetectInputs, run_detection
-from detector.verdict import stale_feed_reasons
-from simulator.simulate import prepare_scenario, simulate
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
+from stalkerlab.detector.verdict import stale_feed_reasons
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 FEED = b"""- name: PaperTrail
   type: stalkerware

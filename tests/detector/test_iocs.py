@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from stalkerlab.detector.iocs import load_feeds
 
-from detector.iocs import load_feeds
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 ECHAP_YAML = """\
 - name: FakeSpy
@@ -228,3 +228,12 @@ def test_apk_hash_from_a_stix_feed_is_found_by_detect(run_cli, shared_dir, tmp_p
         ("com.malware.blah", "FakeSpy", "apk_sha256")]
     entry = next(f for f in report["manifest"]["feeds"] if f["name"] == "apk")
     assert entry["format"] == "stix2" and entry["indicators"] == 1 and len(entry["sha256"]) == 64
+
+
+def test_the_shipped_training_feed_is_the_worlds_families_projected():
+    """The detector ships its training feed as data; it must say what the simulator's families say."""
+    from stalkerlab.detector.iocs.echap_yaml import TRAINING_FEED
+    from stalkerlab.simulator.world.training_feed import training_feed_text
+
+    assert TRAINING_FEED.read_text(encoding="utf-8") == training_feed_text(), (
+        "regenerate: python -m stalkerlab.simulator.world.training_feed detector/iocs/training-feed.yaml")

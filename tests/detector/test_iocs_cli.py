@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
+from stalkerlab.detector.iocs import load_feeds
 
-from detector.iocs import load_feeds
 from tests.detector.test_iocs import ECHAP_YAML, SAMPLES_CSV
 
 
@@ -23,7 +23,7 @@ def feed_dir(tmp_path):
 def test_list_shows_each_feed_with_hash_and_counts(run_cli, feed_dir):
     code, out, err = run_cli("iocs", "list", "--feed", feed_dir)
     assert code == 0, err
-    assert "stalkerlab-training  (stalkerlab-families)" in out and "echap-ioc  (echap-yaml)" in out
+    assert "stalkerlab-training  (echap-yaml)" in out and "echap-ioc  (echap-yaml)" in out
     assert str(feed_dir / "ioc.yaml") in out and "1 entries skipped" in out
     code, out, _ = run_cli("iocs", "list", "--json", "--no-training", "--feed", feed_dir)
     feeds = json.loads(out)

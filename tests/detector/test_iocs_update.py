@@ -11,8 +11,8 @@ import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from stalkerlab.detector.iocs import load_feeds
 
-from detector.iocs import load_feeds
 from tests.detector.test_iocs import ECHAP_YAML, SAMPLES_CSV
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

@@ -12,8 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from simulator.simulate import prepare_scenario, simulate
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 GUARD = r"""
 import os, sys

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from simulator.simulate import prepare_scenario, simulate
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 PHONE_WIDTH = 390
 

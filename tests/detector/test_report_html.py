@@ -10,10 +10,9 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
-
-from detector.pipeline import DetectInputs, run_detection
-from detector.reports import render_html
-from simulator.simulate import prepare_scenario, simulate
+from stalkerlab.detector.pipeline import DetectInputs, run_detection
+from stalkerlab.detector.reports import render_html
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
-from detector.pipeline import REPORT_SCHEMA, DetectInputs, run_detection
-from detector.reports import load_report_schema, report_json_text
-from simulator.simulate import prepare_scenario, simulate
+from stalkerlab.detector.pipeline import REPORT_SCHEMA, DetectInputs, run_detection
+from stalkerlab.detector.reports import load_report_schema, report_json_text
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 # (case, scenario, inputs given) -> the verdict the world expects
 CASES = {
@@ -93,7 +92,7 @@ def test_every_field_is_described_and_the_version_is_the_reports():
     assert not _undescribed(schema)
     assert all("description" in d for d in schema["$defs"].values())
     # shipped inside the package, so an installed detector can hand it to anyone checking a report
-    assert json.loads((files("detector.reports") / "report.schema.json").read_text()) == schema
+    assert json.loads((files("stalkerlab.detector.reports") / "report.schema.json").read_text()) == schema
 
 
 def _field_names(node: object) -> set[str]:

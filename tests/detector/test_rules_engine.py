@@ -6,11 +6,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from stalkerlab.detector.findings import Evidence
+from stalkerlab.detector.rules.engine import run_rules
+from stalkerlab.detector.rules.schema import load_rules, parse_rule
 
-from detector.findings import Evidence
-from detector.rules.engine import run_rules
-from detector.rules.schema import load_rules, parse_rule
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 def test_builtin_rules_load_with_unique_prefixed_ids():
@@ -116,12 +116,12 @@ def test_a_field_the_stream_does_not_have_is_named(tmp_path, where):
 def test_declared_fields_are_the_fields_the_analysis_writes(tmp_path):
     from pathlib import Path
 
-    from detector.analysis.network import analyse_network
-    from detector.analysis.streams import STREAM_FIELDS
-    from detector.capture.flows import analyse_packets
-    from detector.iocs import load_feeds
-    from detector.stimuli import load_stimuli
-    from simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.detector.analysis.network import analyse_network
+    from stalkerlab.detector.analysis.streams import STREAM_FIELDS
+    from stalkerlab.detector.capture.flows import analyse_packets
+    from stalkerlab.detector.iocs import load_feeds
+    from stalkerlab.detector.stimuli import load_stimuli
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
     case = Path(tmp_path) / "case"
     simulate(prepare_scenario("stalkerware-http-port"), 2, case, duration_min=10)

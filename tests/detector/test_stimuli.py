@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from detector.stimuli import load_stimuli
+from stalkerlab.detector.stimuli import load_stimuli
 
 
 def test_a_missing_or_null_note_is_empty_not_the_word_none(tmp_path):

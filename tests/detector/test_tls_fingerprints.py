@@ -7,11 +7,10 @@ from __future__ import annotations
 import struct
 
 import pytest
+from stalkerlab.detector.capture.flows import analyse_packets
+from stalkerlab.detector.capture.protocols import parse_tls_client_hello
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
 from tshark_oracle import needs_tshark, tshark_has_field, tshark_rows
-
-from detector.capture.flows import analyse_packets
-from detector.capture.protocols import parse_tls_client_hello
-from simulator.simulate import prepare_scenario, simulate
 
 CHROME_CIPHERS = [0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC013, 0xC014, 0x009C,
                   0x009D, 0x002F, 0x0035]

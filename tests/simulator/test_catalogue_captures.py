@@ -8,9 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-
-from simulator.simulate import prepare_scenario, simulate
-from simulator.world.catalogue import Catalogue
+from stalkerlab.simulator.simulate import prepare_scenario, simulate
+from stalkerlab.simulator.world.catalogue import Catalogue
 
 pytestmark = pytest.mark.slow
 

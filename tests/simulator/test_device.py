@@ -27,10 +27,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-
-from simulator.device import build_device_state, certificate_sha1, signer_certificate, write_androidqf
-from simulator.instance import FamilyInstance, Persona, ScenarioInstance, derived_rng
-from simulator.world.model import (
+from stalkerlab.simulator.device import build_device_state, certificate_sha1, signer_certificate, write_androidqf
+from stalkerlab.simulator.instance import FamilyInstance, Persona, ScenarioInstance, derived_rng
+from stalkerlab.simulator.world.model import (
     AppProfile,
     Behaviour,
     Family,
@@ -40,7 +39,8 @@ from simulator.world.model import (
     Signer,
     Variant,
 )
-from stalkerlab.errors import UserError
+
+from stalkerlab.common.errors import UserError
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "mvt-artifacts"
 START = datetime(2026, 3, 14, 18, 0, 7, tzinfo=timezone.utc).timestamp()

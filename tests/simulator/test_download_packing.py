@@ -7,11 +7,10 @@ import random
 import struct
 
 import pytest
-
-from simulator.packets.bursts import BlockPool, Burst, Download
-from simulator.packets.capture_file import pcap_record
-from simulator.packets.checksum import PayloadBuffer
-from simulator.packets.frames import PROTO_UDP, BulkUdp, Direction
+from stalkerlab.simulator.packets.bursts import BlockPool, Burst, Download
+from stalkerlab.simulator.packets.capture_file import pcap_record
+from stalkerlab.simulator.packets.checksum import PayloadBuffer
+from stalkerlab.simulator.packets.frames import PROTO_UDP, BulkUdp, Direction
 
 
 def directions(v6: bool, ident: int) -> tuple[Direction, Direction]:

@@ -8,11 +8,11 @@ import re
 import textwrap
 
 import pytest
+from stalkerlab.simulator.builders.instance import instantiate
+from stalkerlab.simulator.builders.traffic import build_traffic
+from stalkerlab.simulator.world.catalogue import DOCUMENTATION_NETS, Catalogue
 
-from simulator.builders.instance import instantiate
-from simulator.builders.traffic import build_traffic
-from simulator.world.catalogue import DOCUMENTATION_NETS, Catalogue
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 CATALOGUE = Catalogue()
 RESERVED = re.compile(r"(\.example|\.test|(^|\.)example\.(com|net|org))$")
@@ -157,14 +157,14 @@ def test_unknown_scenario_id_is_a_one_line_error(run_cli, tmp_path):
 
 @pytest.mark.parametrize("fid", sorted(f.id for f in CATALOGUE.families.values() if f.signer))
 def test_listed_certificates_are_the_real_signer_certificates(fid):
-    from simulator.device import certificate_sha1
+    from stalkerlab.simulator.device import certificate_sha1
 
     family = CATALOGUE.families[fid]
     assert family.certificates == (certificate_sha1(family.signer),)
 
 
 def test_indicator_addresses_are_never_given_to_other_servers():
-    from simulator.plan import DnsLookup, TcpSession, UdpSession
+    from stalkerlab.simulator.plan import DnsLookup, TcpSession, UdpSession
 
     indicator_ips = {ip for f in CATALOGUE.families.values() for ip in f.c2_ips}
     for sid in ("watchware-parental", "benign-busy-phone", "unknown-family"):

@@ -8,8 +8,7 @@ import warnings
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
-
-from detector.capture.events import TlsCertificate
+from stalkerlab.detector.capture.events import TlsCertificate
 
 
 def describe_certificate(der: bytes) -> TlsCertificate | None:

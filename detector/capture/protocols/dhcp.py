@@ -3,7 +3,7 @@ tie a capture to the phone being checked."""
 
 from __future__ import annotations
 
-from detector.capture.events import DhcpMessage
+from stalkerlab.detector.capture.events import DhcpMessage
 
 MAGIC_COOKIE = b"\x63\x82\x53\x63"
 MESSAGE_TYPES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK", 7: "RELEASE",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import struct
 
-from detector.capture.events import DnsAnswer, DnsMessage
+from stalkerlab.detector.capture.events import DnsAnswer, DnsMessage
 
 QTYPE_NAMES = {1: "A", 28: "AAAA", 5: "CNAME", 65: "HTTPS", 12: "PTR", 16: "TXT", 33: "SRV", 6: "SOA"}
 MAX_JUMPS = 20

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detector.capture.events import HttpRequest
+from stalkerlab.detector.capture.events import HttpRequest
 
 METHODS = (b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"PATCH", b"OPTIONS", b"CONNECT")
 MAX_HEAD = 4096

@@ -9,9 +9,8 @@ import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from detector.capture.events import TlsClientHello
-from detector.capture.protocols.tls import client_hello_fields
+from stalkerlab.detector.capture.events import TlsClientHello
+from stalkerlab.detector.capture.protocols.tls import client_hello_fields
 
 _SALT_V1 = bytes.fromhex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a")
 

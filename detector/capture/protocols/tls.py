@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import struct
 
-from detector.capture.events import TlsClientHello, TlsServerHello
-from detector.capture.protocols.tls_fingerprints import GREASE, ja3, ja3s, ja4
+from stalkerlab.detector.capture.events import TlsClientHello, TlsServerHello
+from stalkerlab.detector.capture.protocols.tls_fingerprints import GREASE, ja3, ja3s, ja4
 
 VERSION_NAMES = {0x0304: "1.3", 0x0303: "1.2", 0x0302: "1.1", 0x0301: "1.0"}
 HANDSHAKE, CLIENT_HELLO, SERVER_HELLO, CERTIFICATE = 0x16, 0x01, 0x02, 0x0B

@@ -1,7 +1,7 @@
 """Device checks, one module per check, listed (not discovered) in the order they run: a check's
 `depends_on` always comes earlier in DEVICE_CHECKS."""
 
-from detector.device.checks import (
+from stalkerlab.detector.device.checks import (
     accessibility_services,
     device_admin,
     hidden_icon,
@@ -18,7 +18,7 @@ from detector.device.checks import (
     unknown_sources,
     usage_access,
 )
-from detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
 
 DEVICE_CHECKS: tuple[DeviceCheck, ...] = (
     packages.CHECK,

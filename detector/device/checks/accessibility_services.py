@@ -6,10 +6,10 @@ renamed) monitoring app leaves behind."""
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.checks.powers import Power, enabled_components, power_findings
-from detector.device.context import DeviceContext
-from detector.findings import Finding, TimelineRow
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.checks.powers import Power, enabled_components, power_findings
+from stalkerlab.detector.device.context import DeviceContext
+from stalkerlab.detector.findings import Finding, TimelineRow
 
 POWER = Power(
     rule_id="dev.accessibility_service",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from detector.device.context import App, DeviceContext
-from detector.findings import TimelineRow
+from stalkerlab.detector.device.context import App, DeviceContext
+from stalkerlab.detector.findings import TimelineRow
 
 
 @dataclass

@@ -3,10 +3,10 @@ profile owners (full management of the phone or a work profile), from dumpsys de
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
-from detector.device.checks.powers import Power, power_findings
-from detector.device.context import DeviceContext
-from detector.findings import Finding
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.checks.powers import Power, power_findings
+from stalkerlab.detector.device.context import DeviceContext
+from stalkerlab.detector.findings import Finding
 
 POWER = Power(
     rule_id="dev.device_admin",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
-from detector.device.context import DeviceContext, NotCollected
-from detector.findings import Finding
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.findings import Finding
 
 # Class names apps give the activity (or alias) behind their icon.
 LAUNCHER_NAME = re.compile(r"(?:^|[.$])(?:\w*Launcher\w*|Main(?:Activity|Alias)?|Splash\w*|\w*Alias|"

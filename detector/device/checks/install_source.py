@@ -9,10 +9,10 @@ certificate is pretending to be part of the phone.
 
 from __future__ import annotations
 
-from detector.device.acquisition import ArtefactError
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
-from detector.device.context import App, DeviceContext, NotCollected
-from detector.findings import Finding, TimelineRow
+from stalkerlab.detector.device.acquisition import ArtefactError
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.context import App, DeviceContext, NotCollected
+from stalkerlab.detector.findings import Finding, TimelineRow
 
 BENIGN_APK = ("The person installed this app themselves from the developer's website.",
               "Some apps are not in the Play Store in every country, or are installed by a shop or employer.")

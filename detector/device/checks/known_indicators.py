@@ -5,11 +5,11 @@ An indicator hit is never lowered by any allow-list: it is critical for stalkerw
 
 from __future__ import annotations
 
-from detector.device.acquisition import ArtefactError
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed
-from detector.device.context import DeviceContext, NotCollected
-from detector.device.formats.settings import components
-from detector.findings import Evidence, Finding, IndicatorHit
+from stalkerlab.detector.device.acquisition import ArtefactError
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.device.formats.settings import components
+from stalkerlab.detector.findings import Evidence, Finding, IndicatorHit
 
 BENIGN = ("A feed entry can be wrong or too broad; check the app's name and signer against the feed's source.",)
 

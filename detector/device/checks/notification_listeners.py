@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.checks.powers import Power, enabled_components, power_findings
-from detector.device.context import DeviceContext
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.checks.powers import Power, enabled_components, power_findings
+from stalkerlab.detector.device.context import DeviceContext
 
 POWER = Power(
     rule_id="dev.notification_listener",

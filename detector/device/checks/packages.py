@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from detector.device.acquisition import ArtefactError
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.device.acquisition import ArtefactError
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
 
 
 def run(ctx: DeviceContext) -> CheckOutput:

@@ -4,9 +4,9 @@ Each alone is common; all four together on one app is what spying apps ask for."
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
-from detector.device.context import DeviceContext, NotCollected
-from detector.findings import Finding
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.findings import Finding
 
 P = "android.permission."
 CATEGORIES = {

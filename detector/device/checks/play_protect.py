@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.context import DeviceContext
-from detector.findings import Finding
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.context import DeviceContext
+from stalkerlab.detector.findings import Finding
 
 # key -> (value that is risky, what it means)
 RISKY = {

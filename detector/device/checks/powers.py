@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detector.device.acquisition import ArtefactError
-from detector.device.checks.check import how_installed, install_evidence, level_for_power
-from detector.device.context import DeviceContext, NotCollected
-from detector.device.formats.settings import components
-from detector.findings import Evidence, Finding
+from stalkerlab.detector.device.acquisition import ArtefactError
+from stalkerlab.detector.device.checks.check import how_installed, install_evidence, level_for_power
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.device.formats.settings import components
+from stalkerlab.detector.findings import Evidence, Finding
 
 
 @dataclass(frozen=True)

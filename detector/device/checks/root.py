@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from detector.device.acquisition import ArtefactError
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.context import DeviceContext, NotCollected
-from detector.findings import Finding
+from stalkerlab.detector.device.acquisition import ArtefactError
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.findings import Finding
 
 ROOT_PACKAGES = frozenset({"com.topjohnwu.magisk", "eu.chainfire.supersu", "com.koushikdutta.superuser",
                            "com.noshufou.android.su", "me.weishu.kernelsu", "com.kingroot.kinguser",

@@ -8,9 +8,9 @@ notifications, a parental-control app from the Play Store stay at their single l
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
-from detector.device.context import DeviceContext, NotCollected
-from detector.findings import Finding
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.findings import Finding
 
 POWERS = {
     "dev.accessibility_service": "reads the screen (accessibility service)",

@@ -5,11 +5,11 @@ cleaned up, and it had the access while it was there. Other removals are ordinar
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.checks.known_indicators import hit_of, level_of
-from detector.device.checks.platform_name import PLATFORM_LIKE
-from detector.device.context import DeviceContext
-from detector.findings import Finding, TimelineRow
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.checks.known_indicators import hit_of, level_of
+from stalkerlab.detector.device.checks.platform_name import PLATFORM_LIKE
+from stalkerlab.detector.device.context import DeviceContext
+from stalkerlab.detector.findings import Finding, TimelineRow
 
 
 def run(ctx: DeviceContext) -> CheckOutput:

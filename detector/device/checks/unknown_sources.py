@@ -4,10 +4,10 @@ install itself. Before Android 8 the single switch install_non_market_apps=1 pla
 
 from __future__ import annotations
 
-from detector.device.checks.check import CheckOutput, DeviceCheck
-from detector.device.context import DeviceContext, NotCollected
-from detector.device.installers import hands_over_apks
-from detector.findings import Finding, TimelineRow
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
+from stalkerlab.detector.device.context import DeviceContext, NotCollected
+from stalkerlab.detector.device.installers import hands_over_apks
+from stalkerlab.detector.findings import Finding, TimelineRow
 
 BENIGN = ("The person may have installed an app from a website themselves (games, apps not sold in their "
           "country).",)

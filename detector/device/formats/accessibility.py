@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _BRACED = re.compile(r"\{([^{}]+)\}")
 

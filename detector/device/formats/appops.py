@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _UID = re.compile(r"^\s{2}Uid ([\w]+):")
 _PACKAGE = re.compile(r"^\s{4}Package ([\w.]+):")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _DAY = re.compile(r"^\s{2}Daily from ([\d-]+) to ([\d-]+):")
 _CURRENT = re.compile(r"^\s{2}Current start time: ([\d-]+)")

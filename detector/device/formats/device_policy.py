@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _ADMIN = re.compile(r"^\s{4}([\w.]+)/([\w.$]+):\s*$")
 _OWNER_PKG = re.compile(r"(?:package|mPackageName)=([\w.]+)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _PKG = re.compile(r"^  Package \[([^\]]+)\]")
 _RESOLVER_ENTRY = re.compile(r"^\s+[0-9a-f]+ ([\w.]+)/([\w.$]+)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from detector.device.formats.dumpsys import Section
+from stalkerlab.detector.device.formats.dumpsys import Section
 
 _COMPONENT = re.compile(r"ComponentInfo\{([\w.]+)/([\w.$]+)\}")
 

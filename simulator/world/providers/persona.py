@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from faker import Faker
 from faker.providers import BaseProvider
-
-from simulator.instance import Persona
+from stalkerlab.simulator.instance import Persona
 
 # (manufacturer, marketing name, ro.product.model, ro.product.device, hostname stem)
 PHONE_MODELS = (

@@ -13,10 +13,11 @@ import warnings
 import zipfile
 from pathlib import Path
 
-import detector.pipeline as pipeline
-from detector.capture import protocols
-from detector.reports import render_html, report_json_text
-from stalkerlab.errors import UserError
+import stalkerlab.detector.pipeline as pipeline
+from stalkerlab.detector.capture import protocols
+from stalkerlab.detector.reports import render_html, report_json_text
+
+from stalkerlab.common.errors import UserError
 
 _FEEDS = pipeline.load_feeds([])
 _RULES = pipeline.load_rules([])

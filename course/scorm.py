@@ -21,7 +21,8 @@ from xml.etree import ElementTree as ET
 
 from stalkerlab.course.layout import CourseLayout, Track
 from stalkerlab.course.quiz_bank import read_page
-from stalkerlab.errors import UserError
+
+from stalkerlab.common.errors import UserError
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

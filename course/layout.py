@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
-# The course is not packaged into the wheel: it is built from a source checkout.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The course's content ships inside this package (course/ in a checkout, stalkerlab/course when installed),
+# so an installed package builds and serves the course as a checkout does.
+COURSE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class CourseLayout:
 
     @classmethod
     def find(cls, config_file: Path | None = None) -> CourseLayout:
-        path = Path(config_file) if config_file else PROJECT_ROOT / "mkdocs.yml"
+        path = Path(config_file) if config_file else COURSE_DIR / "mkdocs.yml"
         if not path.is_file():
-            raise UserError(f"{path}: no such MkDocs configuration (run from a Stalkerware Lab source checkout)")
+            raise UserError(f"{path}: no such MkDocs configuration")
         return cls(path.resolve())
 
     @property
@@ -44,7 +45,7 @@ class CourseLayout:
 
     @property
     def course_dir(self) -> Path:
-        return self.root / "course"
+        return self.root
 
     @property
     def docs_dir(self) -> Path:

@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 from stalkerlab.course.layout import CourseLayout
-from stalkerlab.errors import UserError
+
+from stalkerlab.common.errors import UserError
 
 # Material prints a banner about MkDocs 2.0 on every run; it is noise for course authors.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from stalkerlab.course.layout import CourseLayout
 from stalkerlab.course.quiz_bank import read_pages
-from stalkerlab.errors import UserError
+
+from stalkerlab.common.errors import UserError
 
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 VERSIONS = ("1.2", "2.1")

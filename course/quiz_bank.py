@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from stalkerlab.errors import UserError
+from stalkerlab.common.errors import UserError
 
 
 @dataclass(frozen=True)
