@@ -11,7 +11,7 @@ from stalkerlab.common.errors import UserError
 def register(sub) -> None:
     p = sub.add_parser("course", help="build, serve, check or package the training course",
                        description="Work with the MkDocs course in course/ (configured by mkdocs.yml).")
-    p.add_argument("--config", type=Path, 
+    p.add_argument("--config", type=Path,
                    help="the mkdocs.yml to use (default: the course shipped with Stalkerware Lab)")
     actions = p.add_subparsers(dest="course_action", metavar="ACTION", required=True)
 
