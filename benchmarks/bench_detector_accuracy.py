@@ -15,7 +15,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-VERDICTS = ("stalkerware", "stalkerware-suspected", "watchware", "no-indicators", "inconclusive")
+from stalkerlab.common.verdicts import VERDICTS
+
 NEVER_STALKERWARE = ("benign-busy-phone", "watchware-parental", "vendor-website-visit", "tracker-sdk")
 
 

@@ -25,18 +25,9 @@ from stalkerlab.detector.verdict import FEED_STALE_DAYS, decide, stale_feed_reas
 from stalkerlab import __version__
 from stalkerlab.common.errors import UserError
 from stalkerlab.common.utc_time import iso
+from stalkerlab.common.verdicts import VERDICT_WORDS
 
 REPORT_SCHEMA = "stalkerlab-report/1"
-VERDICT_WORDS = {
-    "stalkerware": "Signs of stalkerware were found on this phone.",
-    "stalkerware-suspected": "This phone shows signs that look like stalkerware, but no known app was identified.",
-    "watchware": "A monitoring app that does not hide itself (for example parental control) was found.",
-    "no-indicators": "We found no known signs of stalkerware. This is not proof that the phone is free of "
-                     "monitoring.",
-    "inconclusive": "We could not check this phone properly, so we cannot say either way.",
-}
-
-
 @dataclass
 class DetectInputs:
     pcap: Path | None = None

@@ -14,7 +14,6 @@ from stalkerlab.detector.findings import Finding
 
 from stalkerlab.common.utc_time import epoch, iso
 
-VERDICTS = ("stalkerware", "stalkerware-suspected", "watchware", "no-indicators", "inconclusive")
 # Which indicator roles prove an installation (now or in the past) and how strongly.
 ROLE_CONFIDENCE = {"c2": "high", "certificate": "high", "package": "high", "signer": "high", "apk": "high",
                    "distribution": "medium", "website": "low"}

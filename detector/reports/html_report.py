@@ -15,38 +15,10 @@ from stalkerlab.detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, Cha
 from stalkerlab.detector.reports.timeline_svg import render_timeline as render_timeline_chart
 
 from stalkerlab.common.utc_time import epoch
+from stalkerlab.common.verdicts import DOES_NOT_MEAN, MEANS
 
 LEVEL_COLOURS = {"critical": "#8b0000", "high": "#9a3d00", "medium": "#6b5000", "low": "#3d5a80",
                  "informational": "#555"}
-MEANS = {
-    "stalkerware": "An app that is known to be used to secretly watch people was found on this phone, or the "
-                   "phone was in touch with a server that such an app uses. Whoever set it up may be able to see "
-                   "messages, photos, calls or where the phone is.",
-    "stalkerware-suspected": "Something on this phone behaves the way secret monitoring apps behave, for example "
-                             "sending data out right after the phone was used. We could not match it to an app we "
-                             "know.",
-    "watchware": "A monitoring app that is sold openly (for example for parental control) is on this phone. Such "
-                 "apps can show someone else the phone's location, messages or activity.",
-    "no-indicators": "The checks we ran found none of the signs of stalkerware that we know about, in what we "
-                     "were able to look at.",
-    "inconclusive": "We could not see enough to give an answer. This is about the limits of the check, not "
-                    "about you or your phone.",
-}
-DOES_NOT_MEAN = {
-    "stalkerware": "It does not mean you did anything wrong, and it does not show by itself who set it up. Nothing "
-                   "on the phone was changed by this check.",
-    "stalkerware-suspected": "It does not prove that someone is watching you: some ordinary apps behave in a "
-                             "similar way. An investigator can look at the details in the technical part.",
-    "watchware": "It does not mean it was installed without consent: it may have been set up openly. It can "
-                 "still be misused to follow an adult without their knowledge.",
-    "no-indicators": "It is not proof that the phone is free of monitoring. A new or unknown app, a short "
-                     "recording, or being followed through shared accounts (cloud backups, location sharing, a "
-                     "password someone knows) would not show up here. If you still feel watched, that feeling "
-                     "matters: talk it through with a support worker.",
-    "inconclusive": "It does not mean the phone is safe, and it does not mean it is monitored. The check can be "
-                    "repeated, for example with a longer recording while the phone is in use, or with a VPN or Private "
-                    "DNS switched off.",
-}
 CONFIDENCE_WORDS = {"high": "strong evidence", "medium": "some evidence", "low": "weak evidence"}
 STATUS_WORDS = {"ok": "checked", "not collected": "not collected", "error": "could not be read"}
 

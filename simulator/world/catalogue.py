@@ -17,7 +17,6 @@ from stalkerlab.simulator.world.model import (
     ENDPOINT_TRANSPORTS,
     FAMILY_TYPES,
     TRANSPORTS,
-    VERDICTS,
     Action,
     AppProfile,
     Beacon,
@@ -34,6 +33,7 @@ from stalkerlab.simulator.world.model import (
 from stalkerlab.simulator.world.schema import Reader, load_yaml_mapping
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.verdicts import VERDICTS
 
 WORLD_DIR = Path(__file__).resolve().parent
 

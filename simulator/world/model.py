@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-VERDICTS = ("stalkerware", "stalkerware-suspected", "watchware", "no-indicators", "inconclusive")
 FAMILY_TYPES = ("stalkerware", "watchware", "tracker-sdk", "vendor-site")
 # How a family's app talks to its server. Each one defeats a different naive detector.
 TRANSPORTS = (
