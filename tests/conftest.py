@@ -37,6 +37,42 @@ def run_cli(capsys):
 
 
 @pytest.fixture(scope="session")
+def simulated(tmp_path_factory):
+    """Simulated phones shared by the whole session, each built once: `simulated(scenario, seed, minutes)`
+    gives (case folder, answer key). Tests only read a case; they write reports into their own tmp_path."""
+    from stalkerlab.simulator.simulate import prepare_scenario, simulate
+
+    made: dict[tuple[str, int, int], tuple[Path, dict]] = {}
+
+    def case(scenario: str, seed: int, duration_min: int) -> tuple[Path, dict]:
+        key = (scenario, seed, duration_min)
+        if key not in made:
+            folder = tmp_path_factory.mktemp(f"{scenario}-{seed}") / "case"
+            made[key] = folder, simulate(prepare_scenario(scenario), seed, folder, duration_min=duration_min).truth
+        return made[key]
+
+    return case
+
+
+@pytest.fixture(scope="session")
+def stalkerware_phone(simulated) -> tuple[Path, dict]:
+    """The phone most detector tests read: a known family over HTTPS, 20 minutes, with device and stimuli."""
+    return simulated("stalkerware-https-sni", 4, 20)
+
+
+@pytest.fixture
+def detect_case(run_cli):
+    """`detect_case(folder, out, *options)`: `stalkerlab detect` on a simulated case's capture, device and
+    stimuli; returns (exit code, stdout, stderr)."""
+
+    def detect(folder: Path, out: Path, *extra: str):
+        return run_cli("detect", "--pcap", folder / "capture.pcap", "--device", folder / "device",
+                       "--stimuli", folder / "stimuli.json", "--out", out, *extra)
+
+    return detect
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (which never downloads a browser here). One for the whole
     session: Playwright's sync API cannot run two at once."""

@@ -17,21 +17,14 @@ from tshark_oracle import needs_tshark, tshark_rows
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
-@pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("phone") / "case"
-    truth = simulate(prepare_scenario("stalkerware-https-sni"), 4, folder, duration_min=20).truth
-    return folder, truth
+@pytest.fixture(scope="session")
+def phone(stalkerware_phone):
+    return stalkerware_phone
 
 
-def detect(run_cli, folder: Path, out: Path, *extra: str):
-    return run_cli("detect", "--pcap", folder / "capture.pcap", "--device", folder / "device",
-                   "--stimuli", folder / "stimuli.json", "--out", out, *extra)
-
-
-def test_known_stalkerware_is_found_and_named(run_cli, phone, tmp_path):
+def test_known_stalkerware_is_found_and_named(detect_case, phone, tmp_path):
     folder, truth = phone
-    code, out, err = detect(run_cli, folder, tmp_path / "r")
+    code, out, err = detect_case(folder, tmp_path / "r")
     assert code == 0, err
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["verdict"] == "stalkerware" and "Verdict: stalkerware" in out
@@ -53,19 +46,19 @@ def test_the_phone_is_named_by_its_dhcp_request(phone):
          truth["key_packets"]["dhcp"])]
 
 
-def test_report_json_is_byte_identical_and_run_facts_are_apart(run_cli, phone, tmp_path):
+def test_report_json_is_byte_identical_and_run_facts_are_apart(detect_case, phone, tmp_path):
     folder, _ = phone
-    assert detect(run_cli, folder, tmp_path / "a")[0] == 0
-    assert detect(run_cli, folder, tmp_path / "b")[0] == 0
+    assert detect_case(folder, tmp_path / "a")[0] == 0
+    assert detect_case(folder, tmp_path / "b")[0] == 0
     assert (tmp_path / "a" / "report.json").read_bytes() == (tmp_path / "b" / "report.json").read_bytes()
     run = json.loads((tmp_path / "a" / "run.json").read_text())
     assert {"started", "finished", "host", "user"} <= set(run)
     assert '"started"' not in (tmp_path / "a" / "report.json").read_text()
 
 
-def test_html_is_self_contained_and_safe_first(run_cli, phone, tmp_path):
+def test_html_is_self_contained_and_safe_first(detect_case, phone, tmp_path):
     folder, _ = phone
-    assert detect(run_cli, folder, tmp_path / "r")[0] == 0
+    assert detect_case(folder, tmp_path / "r")[0] == 0
     page = (tmp_path / "r" / "report.html").read_text()
     assert page.index("Signs of stalkerware") < page.index("Technical annex")
     assert "safety plan" in page

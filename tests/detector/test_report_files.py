@@ -8,24 +8,15 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
 PHONE_WIDTH = 390
 
 
-@pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("phone")
-    simulate(prepare_scenario("stalkerware-https-sni"), 4, folder, duration_min=20)
-    return folder
-
-
-def detect(run_cli, folder: Path, out: Path, *extra: str):
-    return run_cli("detect", "--pcap", folder / "capture.pcap", "--device", folder / "device",
-                   "--stimuli", folder / "stimuli.json", "--out", out, *extra)
+@pytest.fixture(scope="session")
+def phone(stalkerware_phone):
+    return stalkerware_phone[0]
 
 
 def _need(tool: str) -> None:
@@ -34,9 +25,9 @@ def _need(tool: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_pdf_is_the_report_and_the_same_bytes_on_a_rerun(run_cli, phone, tmp_path):
+def test_the_pdf_is_the_report_and_the_same_bytes_on_a_rerun(detect_case, phone, tmp_path):
     _need("pdftotext")
-    code, out, err = detect(run_cli, phone, tmp_path / "a")
+    code, out, err = detect_case(phone, tmp_path / "a")
     assert code == 0 and not err, err
     pdf = tmp_path / "a" / "report.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-") and str(pdf.resolve()) in out
@@ -49,18 +40,18 @@ def test_the_pdf_is_the_report_and_the_same_bytes_on_a_rerun(run_cli, phone, tmp
     assert text.index("Before changing anything") < text.index("Technical annex")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Page size:" in info and "A4" in info
-    assert detect(run_cli, phone, tmp_path / "b")[0] == 0
+    assert detect_case(phone, tmp_path / "b")[0] == 0
     assert (tmp_path / "b" / "report.pdf").read_bytes() == pdf.read_bytes()
     run = json.loads((tmp_path / "a" / "run.json").read_text())
     assert run["outputs"] == ["report.html", "report.json", "report.pdf"] and run["warnings"] == []
 
 
 @pytest.mark.slow
-def test_the_timeline_is_drawn_in_the_pdf(run_cli, phone, tmp_path):
+def test_the_timeline_is_drawn_in_the_pdf(detect_case, phone, tmp_path):
     _need("pdftoppm")
     from PIL import Image  # Pillow comes with WeasyPrint
 
-    assert detect(run_cli, phone, tmp_path / "r")[0] == 0
+    assert detect_case(phone, tmp_path / "r")[0] == 0
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(tmp_path / "r" / "report.pdf"),
                     str(tmp_path / "page")], check=True)
     # the chart's marker colours (actions purple, uploads dark red) must reach the paper
@@ -72,12 +63,12 @@ def test_the_timeline_is_drawn_in_the_pdf(run_cli, phone, tmp_path):
     assert near((0x5B, 0x2A, 0x86)) and near((0x8B, 0x00, 0x00))
 
 
-def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(run_cli, phone, tmp_path, monkeypatch):
+def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(detect_case, phone, tmp_path, monkeypatch):
     out = tmp_path / "r"
     out.mkdir()
     (out / "report.pdf").write_bytes(b"%PDF-1.7 from another analysis")
     monkeypatch.setitem(sys.modules, "weasyprint", None)   # what `import weasyprint` meets when it is absent
-    code, stdout, err = detect(run_cli, phone, out)
+    code, stdout, err = detect_case(phone, out)
     assert code == 0
     assert err.startswith("warning: report.pdf not written: WeasyPrint is not usable") and err.count("\n") == 1
     assert not (out / "report.pdf").exists()
@@ -89,15 +80,15 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(run_cli, phon
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "no temporary file left behind"
 
 
-def test_no_pdf_writes_json_and_html_only(run_cli, phone, tmp_path):
-    code, _, err = detect(run_cli, phone, tmp_path / "r", "--no-pdf")
+def test_no_pdf_writes_json_and_html_only(detect_case, phone, tmp_path):
+    code, _, err = detect_case(phone, tmp_path / "r", "--no-pdf")
     assert code == 0 and not err
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["report.html", "report.json", "run.json"]
 
 
 @pytest.mark.slow
-def test_the_page_fits_a_phone_and_its_chart_is_legible(run_cli, phone, tmp_path, browser):
-    assert detect(run_cli, phone, tmp_path / "r", "--no-pdf")[0] == 0
+def test_the_page_fits_a_phone_and_its_chart_is_legible(detect_case, phone, tmp_path, browser):
+    assert detect_case(phone, tmp_path / "r", "--no-pdf")[0] == 0
     context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 800}, device_scale_factor=2)
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
@@ -125,8 +116,8 @@ def test_the_page_fits_a_phone_and_its_chart_is_legible(run_cli, phone, tmp_path
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [PHONE_WIDTH, 1280])
-def test_the_report_has_no_serious_accessibility_problem(run_cli, phone, tmp_path, browser, axe_script, width):
-    assert detect(run_cli, phone, tmp_path / "r", "--no-pdf")[0] == 0
+def test_the_report_has_no_serious_accessibility_problem(detect_case, phone, tmp_path, browser, axe_script, width):
+    assert detect_case(phone, tmp_path / "r", "--no-pdf")[0] == 0
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto((tmp_path / "r" / "report.html").resolve().as_uri())

@@ -17,11 +17,9 @@ from stalkerlab.simulator.simulate import prepare_scenario, simulate
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("phone")
-    simulate(prepare_scenario("stalkerware-https-sni"), 4, folder, duration_min=20)
-    return folder
+@pytest.fixture(scope="session")
+def phone(stalkerware_phone):
+    return stalkerware_phone[0]
 
 
 @pytest.fixture(scope="module")
