@@ -22,6 +22,7 @@ def phone(stalkerware_phone):
     return stalkerware_phone
 
 
+@pytest.mark.slow
 def test_known_stalkerware_is_found_and_named(detect_case, phone, tmp_path):
     folder, truth = phone
     code, out, err = detect_case(folder, tmp_path / "r")
@@ -46,6 +47,7 @@ def test_the_phone_is_named_by_its_dhcp_request(phone):
          truth["key_packets"]["dhcp"])]
 
 
+@pytest.mark.slow
 def test_report_json_is_byte_identical_and_run_facts_are_apart(detect_case, phone, tmp_path):
     folder, _ = phone
     assert detect_case(folder, tmp_path / "a")[0] == 0
@@ -56,6 +58,7 @@ def test_report_json_is_byte_identical_and_run_facts_are_apart(detect_case, phon
     assert '"started"' not in (tmp_path / "a" / "report.json").read_text()
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_safe_first(detect_case, phone, tmp_path):
     folder, _ = phone
     assert detect_case(folder, tmp_path / "r")[0] == 0

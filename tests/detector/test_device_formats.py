@@ -265,6 +265,7 @@ def test_dumpsys_parsers_never_crash(lines):
                                             optional={"files": JSON, "installer": JSON, "uid": JSON, "size": JSON,
                                                       "modified_time": JSON, "pid": JSON, "sha256": JSON}),
                        max_size=3))
+@pytest.mark.slow
 def test_json_parsers_raise_only_their_own_errors(value):
     text = json.dumps(value, indent=1)
     for parse, error in ((packages_json.parse, packages_json.PackagesJsonError),

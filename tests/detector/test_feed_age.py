@@ -40,6 +40,7 @@ def _codes(report: dict) -> list[str]:
     return [r["code"] for r in report["verdict_reasons"]]
 
 
+@pytest.mark.slow
 def test_an_old_feed_makes_nothing_found_inconclusive(quiet_phone, tmp_path):
     fresh = run_detection(DetectInputs(pcap=quiet_phone / "capture.pcap", feeds=[_feed_folder(tmp_path, "2026-03-01")]))
     assert fresh["verdict"] == "no-indicators" and "feed_stale" not in _codes(fresh)
@@ -58,6 +59,7 @@ def test_age_is_counted_from_the_evidence_not_the_clock():
     assert stale_feed_reasons(feeds, None) == []
 
 
+@pytest.mark.slow
 def test_a_device_alone_is_dated_by_its_acquisition(quiet_phone, tmp_path):
     old = run_detection(DetectInputs(device=quiet_phone / "device", feeds=[_feed_folder(tmp_path, "2024-01-15")]))
     fresh = run_detection(DetectInputs(device=quiet_phone / "device", feeds=[_feed_folder(tmp_path, "2026-03-01")]))

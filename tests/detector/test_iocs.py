@@ -211,6 +211,7 @@ def test_manifest_entry_carries_counts_and_provenance(shared_dir):
     assert s.feeds[-1].name == "echap-samples" and s.feeds[-1].indicators > 3000
 
 
+@pytest.mark.slow
 def test_apk_hash_from_a_stix_feed_is_found_by_detect(run_cli, shared_dir, tmp_path):
     """End to end: an APK SHA-256 in a feed becomes a device finding, and the feed is in the manifest."""
     acquisition = shared_dir / "mvt-artifacts" / "androidqf"

@@ -48,6 +48,7 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_real_reports_validate_against_the_schema(reports, validator, case):
     report = json.loads(report_json_text(reports[case]))   # as written to disk
@@ -57,6 +58,7 @@ def test_real_reports_validate_against_the_schema(reports, validator, case):
     assert not errors, "\n".join(errors[:10])
 
 
+@pytest.mark.slow
 def test_the_schema_refuses_what_it_does_not_document(reports, validator):
     good = json.loads(report_json_text(reports["stalkerware"]))
     assert validator.is_valid(good)

@@ -64,6 +64,7 @@ def test_existing_output_is_replaced_whole(run_cli, tmp_path):
     assert set(first) == set(second) and first["capture.pcap"] != second["capture.pcap"]
 
 
+@pytest.mark.slow
 def test_demo_says_where_the_files_are_and_what_they_show(run_cli, tmp_path):
     code, out, err = run_cli("demo", "--out", tmp_path / "demo")
     assert code == 0, err
@@ -80,6 +81,7 @@ def test_version(run_cli):
     assert done.value.code == 0
 
 
+@pytest.mark.slow
 def test_real_family_mode_uses_the_feed_entry(run_cli, tmp_path, shared_dir):
     feed = shared_dir / "echap" / "ioc.yaml"
     entries = yaml.safe_load(feed.read_text())

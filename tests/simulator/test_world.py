@@ -133,6 +133,7 @@ def test_variants_change_with_the_seed():
     assert len(packages) == 2
 
 
+@pytest.mark.slow
 def test_c2_contacts_are_in_the_family_indicators():
     for sid in CATALOGUE.scenario_ids():
         s = CATALOGUE.scenario(sid)
@@ -163,6 +164,7 @@ def test_listed_certificates_are_the_real_signer_certificates(fid):
     assert family.certificates == (certificate_sha1(family.signer),)
 
 
+@pytest.mark.slow
 def test_indicator_addresses_are_never_given_to_other_servers():
     from stalkerlab.simulator.plan import DnsLookup, TcpSession, UdpSession
 
