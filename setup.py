@@ -10,6 +10,7 @@ WINGS = {
     "stalkerlab.simulator": "simulator",
     "stalkerlab.detector": "detector",
     "stalkerlab.course": "course",
+    "stalkerlab.labs": "labs",
 }
 
 

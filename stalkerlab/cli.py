@@ -20,6 +20,7 @@ COMMANDS = (
     "iocs",
     "replay",
     "course",
+    "labs",
 )
 
 

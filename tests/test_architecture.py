@@ -1,6 +1,7 @@
 """The floors of the house (docs/architecture.md): an import only goes down.
 
     commands (the CLI)
+    labs                               (definitions, variants, answers, checking)
     course | simulator | detector      (the engines: none imports another, nor Flask nor the docker SDK)
     common                             (errors, UTC time, atomic writes, the verdict vocabulary)
 
@@ -19,13 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 # installed package -> repository folder (as setup.py maps them)
 WINGS = {"stalkerlab.common": "stalkerlab/common", "stalkerlab.simulator": "simulator",
          "stalkerlab.detector": "detector", "stalkerlab.course": "course",
-         "stalkerlab.commands": "stalkerlab/commands"}
+         "stalkerlab.labs": "labs", "stalkerlab.commands": "stalkerlab/commands"}
 # what each wing may import from the project, besides itself
 ALLOWED = {
     "stalkerlab.common": set(),
     "stalkerlab.simulator": {"stalkerlab.common"},
     "stalkerlab.detector": {"stalkerlab.common"},
     "stalkerlab.course": {"stalkerlab.common"},
+    # the middle floor: labs derive learners' files and answers with the engines
+    "stalkerlab.labs": {"stalkerlab.common", "stalkerlab.simulator", "stalkerlab.detector"},
     "stalkerlab.commands": set(WINGS),
 }
 WEB_AND_CONTAINERS = ("flask", "werkzeug", "docker")
