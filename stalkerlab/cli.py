@@ -21,6 +21,7 @@ COMMANDS = (
     "replay",
     "course",
     "labs",
+    "portal",
 )
 
 
