@@ -16,6 +16,7 @@ from stalkerlab.labs.store.handouts import READY
 from stalkerlab.labs.store.models import Attempt, Classroom, ExtraAttempts, HintTaken, Learner, Variant
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.translatable import N_
 
 FAST_SOLVE_S = 20.0   # a right answer this soon after the files were fetched is worth a look
 
@@ -78,16 +79,16 @@ def submit(db: Session, classroom: Classroom, learner: Learner, lab: Lab, task_i
     """Check and store one answer. Unreadable answers and answers for the instructor cost no attempt; the row
     is committed before the learner is told the result, so an acknowledged answer survives a crash."""
     if not is_open(classroom):
-        raise UserError("this classroom is closed: answers are no longer accepted")
+        raise UserError(N_("this classroom is closed: answers are no longer accepted"))
     task = lab.task(task_id)
     variant = db.scalar(select(Variant).where(Variant.learner_id == learner.id, Variant.lab_id == lab.id))
     if variant is None or variant.status != READY:
-        raise UserError("your files for this lab are not ready yet")
+        raise UserError(N_("your files for this lab are not ready yet"))
     state = task_states(db, learner, lab)[task_id]
     if state.solved:
-        raise UserError("you have already answered this question correctly")
+        raise UserError(N_("you have already answered this question correctly"))
     if state.attempts_left <= 0 and not task.answer.marked_by_instructor:
-        raise UserError("no attempts left for this question: ask your instructor")
+        raise UserError(N_("no attempts left for this question: ask your instructor"))
     key = variant.answer_key.get(task_id)
     expected = Expected.from_json(key) if key else None
     result = check(task, expected, answer, language)
@@ -138,7 +139,7 @@ def give_extra_attempts(db: Session, learner: Learner, lab_id: str, task_id: str
 
 def mark_rubric_answer(db: Session, attempt: Attempt, share: float, instructor_id: int) -> None:
     if not 0 <= share <= 1:
-        raise UserError("a mark is a share of the points between 0 and 1")
+        raise UserError(N_("a mark is a share of the points between 0 and 1"))
     attempt.score, attempt.status, attempt.marked_by = share, RIGHT if share == 1 else "marked", instructor_id
     db.commit()
 

@@ -13,6 +13,7 @@ from stalkerlab.labs.definition import find_lab
 from stalkerlab.labs.store.models import Classroom, Instructor, Learner
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.translatable import N_
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: read out loud in a classroom
 MIN_PASSWORD = 10
@@ -29,7 +30,7 @@ def _code(length: int) -> str:
 def create_instructor(db: Session, username: str, password: str) -> Instructor:
     username = username.strip()
     if not username or len(username) > 80:
-        raise UserError("an instructor needs a user name of 1 to 80 characters")
+        raise UserError(N_("an instructor needs a user name of 1 to 80 characters"))
     if len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
     if db.scalar(select(Instructor).where(Instructor.username == username)):
@@ -57,13 +58,13 @@ def create_classroom(db: Session, instructor: Instructor, name: str, track: str,
                      closes_at: datetime | None = None) -> Classroom:
     name = name.strip()
     if not name or len(name) > 120:
-        raise UserError("a classroom needs a name of 1 to 120 characters")
+        raise UserError(N_("a classroom needs a name of 1 to 120 characters"))
     if not lab_ids:
-        raise UserError("choose at least one lab for the classroom")
+        raise UserError(N_("choose at least one lab for the classroom"))
     for lab_id in lab_ids:
         find_lab(lab_id)
     if opens_at and closes_at and closes_at <= opens_at:
-        raise UserError("the classroom must close after it opens")
+        raise UserError(N_("the classroom must close after it opens"))
     while True:
         code = _code(8)
         if not db.scalar(select(Classroom).where(Classroom.join_code == code)):
@@ -101,11 +102,11 @@ def join(db: Session, classroom: Classroom, display_name: str) -> Learner:
     continues with their rejoin code instead, so nobody can take over someone else's work by typing their name."""
     display_name = " ".join(display_name.split())
     if not 1 <= len(display_name) <= 60:
-        raise UserError("choose a name or pseudonym of 1 to 60 characters")
+        raise UserError(N_("choose a name or pseudonym of 1 to 60 characters"))
     if not is_open(classroom):
-        raise UserError("this classroom is not open")
+        raise UserError(N_("this classroom is not open"))
     if db.scalar(select(Learner).where(Learner.classroom_id == classroom.id, Learner.display_name == display_name)):
-        raise UserError("this name is taken in this classroom: choose another, or continue with your rejoin code")
+        raise UserError(N_("this name is taken in this classroom: choose another, or continue with your rejoin code"))
     learner = Learner(classroom_id=classroom.id, display_name=display_name, rejoin_code=_code(10), joined_at=now())
     db.add(learner)
     db.commit()

@@ -89,7 +89,7 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(UserError)
     def _user_error(exc):
-        return page(400, str(exc))
+        return page(400, gettext(str(exc)))
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):

@@ -105,7 +105,7 @@ def create():
             request.form.getlist("labs"), language=request.form.get("language", "en"),
             opens_at=_when("opens_at"), closes_at=_when("closes_at"))
     except UserError as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")
         return redirect(url_for("instructor.dashboard"))
     return redirect(url_for("instructor.classroom_page", classroom_id=created.id))
 

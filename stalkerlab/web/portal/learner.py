@@ -65,7 +65,7 @@ def join():
         else:
             row = classrooms.join(db(), classroom, name)
     except UserError as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")   # the store's words, in the reader's language (N_ in the store)
         return render_template("portal/join.html", code=code, name=name), 400
     for key in [k for k in session if k != "instructor_id" and k != "lang"]:   # a shared browser: no leftovers
         session.pop(key)
@@ -153,7 +153,7 @@ def answer(lab_id: str, task_id: str):
                                   str(get_locale()), files_fetched_at=fetched)
         session[f"feedback:{lab_id}"] = {"task": task_id, "status": result.status, "message": result.message}
     except UserError as exc:
-        session[f"feedback:{lab_id}"] = {"task": task_id, "status": "refused", "message": str(exc)}
+        session[f"feedback:{lab_id}"] = {"task": task_id, "status": "refused", "message": _(str(exc))}
     return redirect(url_for("learner.lab_page", lab_id=lab_id) + f"#task-{task_id}")
 
 
