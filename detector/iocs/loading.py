@@ -1,25 +1,47 @@
-"""What every feed loader shares: reading the file once (bytes and SHA-256), and adding its entries to the
-IndicatorSet with the counts the manifest cites."""
+"""What every feed loader shares: reading the file once (bytes and SHA-256) within the limits below, and
+adding its entries to the IndicatorSet with the counts the manifest cites.
+
+Feeds come from strangers, so each file is bounded before a parser sees it and while it is loaded; the
+limits sit far above real feeds (Echap's largest file is its STIX bundle of about 4 MiB and 13,000 objects)
+and keep one file under a few seconds and a few hundred MB. A file beyond one is refused with the reason.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 
 from stalkerlab.detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, address_indicator_kind, normalise
 
 from stalkerlab.common.errors import UserError
 
+MAX_FEED_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 100                # levels of arrays/objects (JSON) or collections (YAML); Echap's use 4 or 5
+MAX_JSON_VALUES = 1_000_000      # strings, arrays and objects in one JSON file: 50 to 250 bytes each once parsed
+MAX_FEED_ENTRIES = 100_000       # values one file may offer (taken, repeated or skipped): bounds the time
+MAX_INDICATORS = 500_000         # indicators held from all feeds: bounds the memory (about 360 bytes each)
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def read_feed(path: Path) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_FEED_BYTES + 1)
     except IsADirectoryError:
         raise UserError(f"{path}: is a folder, not a feed file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read the feed ({exc.strerror})") from None
+    if len(data) > MAX_FEED_BYTES:
+        raise UserError(f"{path}: is larger than {MAX_FEED_BYTES // 2**20} MiB, more than an indicator feed "
+                        "this detector loads (split it into several files)")
+    return data
 
 
 def feed_text(path: Path, data: bytes) -> str:
@@ -31,20 +53,39 @@ def feed_text(path: Path, data: bytes) -> str:
         raise UserError(f"{path}: is not UTF-8 text (byte {exc.start}), not an indicator feed") from None
 
 
+def json_shape(text: str) -> tuple[int, int]:
+    """(deepest nesting, number of strings, arrays and objects) of JSON text, found without parsing it: the
+    standard parser recurses once per level and would fail with RecursionError on a deep file."""
+    outside_strings, strings = _JSON_STRING.subn("", text)
+    brackets = _NOT_BRACKET.sub("", outside_strings)
+    depth = max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
+    return depth, strings + brackets.count("[") + brackets.count("{")
+
+
 def feed_json(path: Path, data: bytes) -> object:
     """The parsed JSON of a feed file."""
+    text = feed_text(path, data)
+    depth, values = json_shape(text)
+    if depth > MAX_NESTING:
+        raise UserError(f"{path}: JSON nests deeper than {MAX_NESTING} levels, not an indicator feed")
+    if values > MAX_JSON_VALUES:
+        raise UserError(f"{path}: holds more than {MAX_JSON_VALUES:,} JSON strings, arrays and objects, more than "
+                        "an indicator feed this detector loads (split it into several files)")
     try:
-        return json.loads(feed_text(path, data))
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except ValueError as exc:   # a number of more than 4,300 digits
+        raise UserError(f"{path}: is not usable JSON ({str(exc).split(':')[0]})") from None
 
 
-def open_json_feed(indicators: IndicatorSet, path: Path, data: bytes | None, fmt: str,
+def open_json_feed(indicators: IndicatorSet, path: Path, data: bytes | None, doc: object | None, fmt: str,
                    recognised: Callable[[object], bool], expected: str) -> tuple[FeedLoad, object]:
-    """Starts loading a JSON feed (STIX, TinyCheck): its load and its parsed document, or a UserError
-    saying what the file should have been (`expected`, e.g. 'a TinyCheck feed (no "iocs" list)')."""
+    """Starts loading a JSON feed (STIX, TinyCheck): its load and its parsed document (`doc` when it was
+    parsed already), or a UserError saying what the file should have been (`expected`, e.g. 'a TinyCheck
+    feed (no "iocs" list)')."""
     data = read_feed(path) if data is None else data
-    doc = feed_json(path, data)
+    doc = feed_json(path, data) if doc is None else doc
     if not recognised(doc):
         raise UserError(f"{path}: is not {expected}")
     return FeedLoad(indicators, path.stem, fmt, path, data), doc
@@ -55,27 +96,59 @@ def unnamed_family(feed_name: str) -> str:
     return f"unnamed ({feed_name})"
 
 
+def name_text(value) -> str:
+    """A name from a feed (family, alias, type) as text that can always be written out: lone surrogates,
+    from JSON escapes such as "\\ud800" or from undecodable file names, become U+FFFD."""
+    text = str(value)
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+
+
 class FeedLoad:
     """One feed being loaded: adds normalised indicators and counts them (invalid values are skipped and
     counted, so one bad entry in a large feed does not hide the rest)."""
 
     def __init__(self, indicators: IndicatorSet, name: str, fmt: str, source: Path | str, data: bytes):
         self.indicators = indicators
-        self.info = FeedInfo(name, fmt, str(source), hashlib.sha256(data).hexdigest())
+        self.info = FeedInfo(name_text(name), fmt, str(source), hashlib.sha256(data).hexdigest())
+        self.entries = 0
 
     def add(self, value, kind: str, role: str, family: str, family_type: str) -> bool:
+        self._count_entry()
         try:
             if kind == "ip":
                 kind = address_indicator_kind(str(value))
-            ind = Indicator(normalise(kind, str(value)), kind, role, family, family_type, self.info.name)
+            ind = Indicator(normalise(kind, str(value)), kind, role, name_text(family), name_text(family_type),
+                            self.info.name)
         except ValueError:
             self.info.skipped += 1
             return False
+        if self.indicators.counts() >= MAX_INDICATORS:
+            raise UserError(f"{self.info.source}: brings the feeds loaded to more than {MAX_INDICATORS:,} "
+                            "indicators, more than this detector holds")
         if not self.indicators.add(ind):
             return False
         self.info.indicators += 1
         self.info.kinds[kind] = self.info.kinds.get(kind, 0) + 1
         return True
+
+    def skip(self) -> None:
+        """An entry the format allows but this detector cannot use."""
+        self._count_entry()
+        self.info.skipped += 1
+
+    def add_family(self, name, aliases=(), family_type=None) -> str:
+        """Records a family's name and aliases (and its type, when the feed gives one); returns the name."""
+        name = name_text(name)
+        self.indicators.add_family_names(name, [name_text(a) for a in aliases])
+        if family_type is not None:
+            self.indicators.family_types.setdefault(name, name_text(family_type))
+        return name
+
+    def _count_entry(self) -> None:
+        self.entries += 1
+        if self.entries > MAX_FEED_ENTRIES:
+            raise UserError(f"{self.info.source}: has more than {MAX_FEED_ENTRIES:,} entries, more than an "
+                            "indicator feed this detector loads (split it into several files)")
 
     def finish(self) -> FeedInfo:
         self.indicators.feeds.append(self.info)

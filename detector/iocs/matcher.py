@@ -41,8 +41,12 @@ class Indicator:
 
 
 def normalise(kind: str, value: str) -> str:
-    """The form a value is indexed and compared in; ValueError if it is not a valid value of that kind."""
+    """The form a value is indexed and compared in; ValueError if it is not a valid value of that kind.
+    No kind holds controls, format characters or lone surrogates: such a value is never a real indicator
+    and would act on the terminal or the file it is written to."""
     value = value.strip()
+    if not value.isprintable():
+        raise ValueError(f"not printable: {value!r}")
     if kind == "domain":
         value = value.lower().rstrip(".")
         if not value or " " in value or "/" in value:

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import stix2
 from stalkerlab.detector.iocs import load_feeds
 
 from tests.detector.test_iocs import ECHAP_YAML, SAMPLES_CSV
@@ -62,6 +63,9 @@ def test_stix_export_reloads_with_roles_families_and_types(run_cli, feed_dir, tm
     strip = {(i.value, i.kind, i.role, i.family, i.family_type) for i in original.all()}
     assert {(i.value, i.kind, i.role, i.family, i.family_type) for i in again.all()} == strip
     assert again.family("PhoneFake") == "FakeSpy" and again.match_ip("203.0.113.77")   # CIDR kept
+    # written without the stix2 library, checked with it: every object and pattern is valid STIX 2.1
+    bundle = stix2.parse(out_file.read_text(), allow_custom=True, version="2.1")
+    assert len(bundle.objects) == len(json.loads(out_file.read_text())["objects"]) > 10
     # the same set exports to the same ids: two exports diff cleanly
     code, first, _ = run_cli("iocs", "export", "--format", "stix2", "--feed", feed_dir)
     ids = sorted(o["id"] for o in json.loads(first)["objects"])
