@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 from stalkerlab.detector.iocs.bounded_yaml import RefusedYaml, load_bounded_yaml
-from stalkerlab.detector.iocs.loading import FeedLoad, feed_text, read_feed
+from stalkerlab.detector.iocs.loading import MAX_LOAD_VALUES, FeedLoad, feed_text, read_feed, spend_values
 from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
 
 from stalkerlab.common.errors import UserError
@@ -67,14 +67,14 @@ def load_training_feed(indicators: IndicatorSet, path: Path = TRAINING_FEED) -> 
     """The fictional families the detector is allowed to know (never the simulator's unknown one)."""
     data = read_feed(path)
     load = FeedLoad(indicators, "stalkerlab-training", "echap-yaml", "built-in", data)
-    for app in parse_echap_yaml(path, data):
+    for app in parse_echap_yaml(indicators, path, data):
         add_app(load, app)
     return load.finish()
 
 
-def parse_echap_yaml(path: Path, data: bytes) -> list[dict]:
+def parse_echap_yaml(indicators: IndicatorSet, path: Path, data: bytes) -> list[dict]:
     try:
-        apps = load_bounded_yaml(feed_text(path, data))
+        apps, values = load_bounded_yaml(feed_text(path, data), MAX_LOAD_VALUES - indicators.values_read)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -83,6 +83,7 @@ def parse_echap_yaml(path: Path, data: bytes) -> list[dict]:
         raise UserError(f"{path}: is not valid YAML{where}") from None
     except ValueError as exc:   # a tagged or implicit value that cannot be, such as the date 2024-13-45
         raise UserError(f"{path}: is not usable YAML ({str(exc).split(':')[0]})") from None
+    spend_values(indicators, path, values)
     if not isinstance(apps, list) or not all(isinstance(a, dict) and "name" in a for a in apps):
         raise UserError(f"{path}: expected Echap's ioc.yaml format (a list of apps with names)")
     return apps
@@ -90,7 +91,7 @@ def parse_echap_yaml(path: Path, data: bytes) -> list[dict]:
 
 def load_echap_yaml(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
     data = read_feed(path) if data is None else data
-    apps = parse_echap_yaml(path, data)
+    apps = parse_echap_yaml(indicators, path, data)
     name = f"echap-{path.stem}" if path.name in ECHAP_FILES else path.stem
     load = FeedLoad(indicators, name, "echap-yaml", path, data)
     for app in apps:
@@ -102,7 +103,9 @@ def load_echap_samples(indicators: IndicatorSet, path: Path, data: bytes | None 
     """samples.csv: one APK per row (SHA-256, package, signer, version, app). The hashes are what this adds;
     packages and signers are in ioc.yaml already. The family type comes from the apps loaded beside it."""
     data = read_feed(path) if data is None else data
-    rows = csv.reader(io.StringIO(feed_text(path, data)))
+    text = feed_text(path, data)
+    spend_values(indicators, path, text.count("\n") + 1)
+    rows = csv.reader(io.StringIO(text))
     load = FeedLoad(indicators, "echap-samples", "echap-samples-csv", path, data)
     apps = set()
     try:

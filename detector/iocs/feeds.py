@@ -12,6 +12,7 @@ recorded: a file edited since is cited by its hash alone.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,14 @@ from stalkerlab.detector.iocs.echap_yaml import (
     load_training_feed,
 )
 from stalkerlab.detector.iocs.host_list import load_host_list
-from stalkerlab.detector.iocs.loading import feed_json, feed_text, read_feed
+from stalkerlab.detector.iocs.loading import (
+    LOAD_FILES_REFUSED,
+    MAX_LOAD_FILES,
+    feed_json,
+    feed_text,
+    read_feed,
+    spend_file,
+)
 from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
 from stalkerlab.detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
 from stalkerlab.detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
@@ -71,6 +79,7 @@ def detect_format(path: Path, data: bytes) -> tuple[str, object]:
 
 def load_feed_file(indicators: IndicatorSet, path: Path) -> FeedInfo:
     data = read_feed(path)
+    spend_file(indicators, path, data)
     fmt, doc = detect_format(path, data)
     if doc is None:
         return LOADERS[fmt](indicators, path, data)
@@ -82,12 +91,19 @@ def feed_files(folder: Path) -> list[Path]:
     echap = [folder / n for n in ECHAP_FILES if (folder / n).is_file()]
     if echap:
         return echap + [p for p in (folder / SAMPLES_FILE,) if p.is_file()]
-    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and p.name != PROVENANCE_FILE and (p.suffix.lower() in FEED_SUFFIXES or p.name == "hosts"))
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if (entry.is_file() and not entry.name.startswith(".") and entry.name != PROVENANCE_FILE
+                    and (path.suffix.lower() in FEED_SUFFIXES or entry.name == "hosts")):
+                found.append(path)
+                if len(found) > MAX_LOAD_FILES:     # stop listing: a folder may hold millions
+                    raise UserError(f"{folder}: {LOAD_FILES_REFUSED}")
     if not found:
         raise UserError(f"{folder}: no feed files in this folder (ioc.yaml, watchware.yaml, STIX, TinyCheck "
                         "or host lists)")
-    return found
+    return sorted(found)
 
 
 def read_provenance(folder: Path) -> dict:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from stalkerlab.detector.iocs.loading import FeedLoad, feed_text, read_feed, unnamed_family
+from stalkerlab.detector.iocs.loading import FeedLoad, feed_text, read_feed, spend_values, unnamed_family
 from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
 
 from stalkerlab.common.errors import UserError
@@ -62,7 +62,9 @@ def load_host_list(indicators: IndicatorSet, path: Path, data: bytes | None = No
     data = read_feed(path) if data is None else data
     load = FeedLoad(indicators, path.stem if path.suffix else path.name, "host-list", path, data)
     family = unnamed_family(load.info.name)
-    for kind, value in host_list_entries(path, feed_text(path, data)):
+    text = feed_text(path, data)
+    spend_values(indicators, path, text.count("\n") + 1)
+    for kind, value in host_list_entries(path, text):
         load.add(value, kind, "c2", family, "stalkerware")
     if not load.entries:
         raise UserError(f"{path}: no host names or addresses in this file")

@@ -1,9 +1,11 @@
 """What every feed loader shares: reading the file once (bytes and SHA-256) within the limits below, and
 adding its entries to the IndicatorSet with the counts the manifest cites.
 
-Feeds come from strangers, so each file is bounded before a parser sees it and while it is loaded; the
-limits sit far above real feeds (Echap's largest file is its STIX bundle of about 4 MiB and 13,000 objects)
-and keep one file under a few seconds and a few hundred MB. A file beyond one is refused with the reason.
+Feeds come from strangers, so each file is bounded before a parser sees it and while it is loaded, and
+so is one load of many files (a folder of a thousand small files adds up). The limits sit far above real
+feeds (Echap's folder: 460 KB and about 12,000 values; its largest file, a STIX bundle, about 4 MiB and
+13,000 objects) and keep a load under a few seconds and a few hundred MB. A file beyond one is refused
+with the reason.
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ from stalkerlab.detector.iocs.matcher import FeedInfo, Indicator, IndicatorSet, 
 
 from stalkerlab.common.errors import UserError
 
-MAX_FEED_BYTES = 16 * 1024 * 1024
+MAX_FEED_BYTES = 16 * 1024 * 1024   # one file, read whole: what parsing it may cost in memory
+MAX_LOAD_BYTES = 32 * 1024 * 1024   # all the files of one load: what parsing them may cost in time
+MAX_LOAD_FILES = 256                # files of one load, each with its own costs (Echap's folder has 3)
+LOAD_FILES_REFUSED = f"more than {MAX_LOAD_FILES} feed files, more than this detector loads at once"
 MAX_NESTING = 100                # levels of arrays/objects (JSON) or collections (YAML); Echap's use 4 or 5
 MAX_JSON_VALUES = 1_000_000      # strings, arrays and objects in one JSON file: 50 to 250 bytes each once parsed
-MAX_FEED_ENTRIES = 100_000       # values one file may offer (taken, repeated or skipped): bounds the time
-MAX_INDICATORS = 500_000         # indicators held from all feeds: bounds the memory (about 360 bytes each)
+# values read by all the files of one load: YAML values, STIX objects, TinyCheck entries, CSV and host-list
+# lines. Each costs 1 to 40 microseconds, and an indicator kept about 360 bytes.
+MAX_LOAD_VALUES = 100_000
+LOAD_VALUES_REFUSED = (f"brings the feeds loaded to more than {MAX_LOAD_VALUES:,} values (YAML values, objects, "
+                       "entries or lines), more than this detector loads at once")
 
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -42,6 +50,25 @@ def read_feed(path: Path) -> bytes:
         raise UserError(f"{path}: is larger than {MAX_FEED_BYTES // 2**20} MiB, more than an indicator feed "
                         "this detector loads (split it into several files)")
     return data
+
+
+def spend_file(indicators: IndicatorSet, path: Path, data: bytes) -> None:
+    """Counts a feed file read, and its bytes, into the load's budgets."""
+    indicators.files_read += 1
+    if indicators.files_read > MAX_LOAD_FILES:
+        raise UserError(f"{path}: is one of {LOAD_FILES_REFUSED}")
+    indicators.bytes_read += len(data)
+    if indicators.bytes_read > MAX_LOAD_BYTES:
+        raise UserError(f"{path}: brings the feeds loaded to more than {MAX_LOAD_BYTES // 2**20} MiB, more than "
+                        "this detector loads at once")
+
+
+def spend_values(indicators: IndicatorSet, path: Path | str, count: int = 1) -> None:
+    """Counts values read (see MAX_LOAD_VALUES) into the load's budget, before they are used."""
+    indicators.values_read += count
+    if indicators.values_read > MAX_LOAD_VALUES:
+        raise UserError(f"{path}: {LOAD_VALUES_REFUSED}")
+
 
 
 def feed_text(path: Path, data: bytes) -> str:
@@ -113,7 +140,7 @@ class FeedLoad:
         self.entries = 0
 
     def add(self, value, kind: str, role: str, family: str, family_type: str) -> bool:
-        self._count_entry()
+        self.entries += 1
         try:
             if kind == "ip":
                 kind = address_indicator_kind(str(value))
@@ -122,9 +149,6 @@ class FeedLoad:
         except ValueError:
             self.info.skipped += 1
             return False
-        if self.indicators.counts() >= MAX_INDICATORS:
-            raise UserError(f"{self.info.source}: brings the feeds loaded to more than {MAX_INDICATORS:,} "
-                            "indicators, more than this detector holds")
         if not self.indicators.add(ind):
             return False
         self.info.indicators += 1
@@ -133,7 +157,7 @@ class FeedLoad:
 
     def skip(self) -> None:
         """An entry the format allows but this detector cannot use."""
-        self._count_entry()
+        self.entries += 1
         self.info.skipped += 1
 
     def add_family(self, name, aliases=(), family_type=None) -> str:
@@ -143,12 +167,6 @@ class FeedLoad:
         if family_type is not None:
             self.indicators.family_types.setdefault(name, name_text(family_type))
         return name
-
-    def _count_entry(self) -> None:
-        self.entries += 1
-        if self.entries > MAX_FEED_ENTRIES:
-            raise UserError(f"{self.info.source}: has more than {MAX_FEED_ENTRIES:,} entries, more than an "
-                            "indicator feed this detector loads (split it into several files)")
 
     def finish(self) -> FeedInfo:
         self.indicators.feeds.append(self.info)

@@ -113,6 +113,10 @@ class IndicatorSet:
     # prefix length instead of a scan of every network
     _network_index: dict[tuple[int, int], dict[int, list[Indicator]]] = field(default_factory=dict, repr=False)
     _seen: set[Indicator] = field(default_factory=set, repr=False)
+    # what loading the feeds has spent, against the limits of iocs.loading (a load is bounded as a whole)
+    files_read: int = field(default=0, repr=False)
+    bytes_read: int = field(default=0, repr=False)
+    values_read: int = field(default=0, repr=False)
 
     def add(self, ind: Indicator) -> bool:
         """Index one indicator; False if the same indicator of the same feed was already there."""

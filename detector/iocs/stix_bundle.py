@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from stalkerlab.detector.iocs.loading import open_json_feed
+from stalkerlab.detector.iocs.loading import open_json_feed, spend_values
 from stalkerlab.detector.iocs.matcher import ROLES, FeedInfo, IndicatorSet, address_indicator_kind
 
 from stalkerlab.common.errors import UserError
@@ -102,6 +102,7 @@ def parse_pattern(pattern: str) -> tuple[str, str] | None:
 def load_stix_bundle(indicators: IndicatorSet, path: Path, data: bytes | None = None, doc=None) -> FeedInfo:
     load, doc = open_json_feed(indicators, path, data, doc, "stix2", looks_like_bundle,
                                'a STIX 2.1 bundle (no "objects" list)')
+    spend_values(indicators, path, len(doc["objects"]))
     malware: dict[str, dict] = {}
     found: list[tuple[dict, tuple[str, str]]] = []
     targets: dict[str, str] = {}

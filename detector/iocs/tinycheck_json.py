@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stalkerlab.detector.iocs.loading import open_json_feed, unnamed_family
+from stalkerlab.detector.iocs.loading import open_json_feed, spend_values, unnamed_family
 from stalkerlab.detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
 
 from stalkerlab.common.errors import UserError
@@ -30,6 +30,7 @@ def looks_like_tinycheck(doc) -> bool:
 def load_tinycheck_json(indicators: IndicatorSet, path: Path, data: bytes | None = None, doc=None) -> FeedInfo:
     load, doc = open_json_feed(indicators, path, data, doc, "tinycheck-json", looks_like_tinycheck,
                                'a TinyCheck feed (no "iocs" list)')
+    spend_values(indicators, path, len(doc["iocs"]))
     family = unnamed_family(load.info.name)
     for n, entry in enumerate(doc["iocs"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
