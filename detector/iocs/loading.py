@@ -3,7 +3,7 @@ adding its entries to the IndicatorSet with the counts the manifest cites.
 
 Feeds come from strangers, so each file is bounded before a parser sees it and while it is loaded, and
 so is one load of many files (a folder of a thousand small files adds up). The limits sit far above real
-feeds (Echap's folder: 460 KB and about 12,000 values; its largest file, a STIX bundle, about 4 MiB and
+feeds (Echap's folder: 460 KB and about 9,000 values; its largest file, a STIX bundle, about 4 MiB and
 13,000 objects) and keep a load under a few seconds and a few hundred MB. A file beyond one is refused
 with the reason.
 """
