@@ -107,7 +107,7 @@ def load_stix_bundle(indicators: IndicatorSet, path: Path, data: bytes | None = 
     found: list[tuple[dict, tuple[str, str]]] = []
     targets: dict[str, str] = {}
     fallback_names: dict[str, list[str]] = {}
-    problems: list[str] = []
+    first_problem = ""
     for raw in doc["objects"]:
         kind = raw.get("type") if isinstance(raw, dict) else None
         if kind not in ("malware", "indicator", "relationship"):
@@ -118,7 +118,7 @@ def load_stix_bundle(indicators: IndicatorSet, path: Path, data: bytes | None = 
         if problem:
             # one malformed object should not hide a whole feed; it is counted and the first one named
             load.skip()
-            problems.append(problem)
+            first_problem = first_problem or problem
         elif kind == "malware":
             malware[raw["id"]] = raw
         elif kind == "indicator":
@@ -145,7 +145,7 @@ def load_stix_bundle(indicators: IndicatorSet, path: Path, data: bytes | None = 
     load.info.apps = len(named)
     if load.info.indicators == 0 and load.info.skipped:
         raise UserError(f"{path}: no usable indicator in this STIX bundle ({load.info.skipped} skipped"
-                        + (f"; first: {problems[0]}" if problems else "") + ")")
+                        + (f"; first: {first_problem}" if first_problem else "") + ")")
     return load.finish()
 
 
