@@ -130,6 +130,9 @@ class IndicatorSet:
             bucket = self._network_index.setdefault((net.version, net.prefixlen), {})
             bucket.setdefault(int(net.network_address), []).append(ind)
         self.family_types.setdefault(ind.family, ind.family_type)
+        # every family can be looked up by its name, also those a format names for it (TinyCheck, host
+        # lists, STIX without malware objects); as in add_family_names, a name wins over an alias
+        self.aliases[ind.family.lower()] = ind.family
         return True
 
     def add_family_names(self, family: str, names) -> None:

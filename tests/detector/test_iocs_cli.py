@@ -42,6 +42,14 @@ def test_show_by_alias_groups_by_role(run_cli, feed_dir):
     assert "203.0.113.9" in out and "aa" * 32 in out
 
 
+def test_show_finds_the_families_a_format_names_itself(run_cli, tmp_path):
+    """TinyCheck and host lists name no family: `iocs list` counts "unnamed (FILE)", so `show` finds it."""
+    feed = tmp_path / "blocklist.txt"
+    feed.write_text("c2.unnamed.example\n")
+    code, out, err = run_cli("iocs", "show", "Unnamed (blocklist)", "--feed", feed)
+    assert code == 0 and out.splitlines()[0] == "unnamed (blocklist) (stalkerware)" and "c2.unnamed.example" in out, err
+
+
 def test_show_unknown_family_is_exit_2(run_cli):
     code, out, err = run_cli("iocs", "show", "NoSuchSpy")
     assert code == 2 and "NoSuchSpy: no family of that name" in err and "Traceback" not in err
