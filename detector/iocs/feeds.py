@@ -12,7 +12,7 @@ recorded: a file edited since is cited by its hash alone.
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +26,14 @@ from stalkerlab.detector.iocs.echap_yaml import (
     load_training_feed,
 )
 from stalkerlab.detector.iocs.host_list import load_host_list
-from stalkerlab.detector.iocs.loading import feed_json, feed_text, read_feed
+from stalkerlab.detector.iocs.loading import (
+    LOAD_FILES_REFUSED,
+    MAX_LOAD_FILES,
+    feed_json,
+    feed_text,
+    read_feed,
+    spend_file,
+)
 from stalkerlab.detector.iocs.matcher import FeedInfo, IndicatorSet
 from stalkerlab.detector.iocs.stix_bundle import load_stix_bundle, looks_like_bundle
 from stalkerlab.detector.iocs.tinycheck_json import load_tinycheck_json, looks_like_tinycheck
@@ -46,32 +53,37 @@ LOADERS: dict[str, Callable[[IndicatorSet, Path, bytes], FeedInfo]] = {
 _PROVENANCE_TXT = re.compile(r"commit\s+([0-9a-f]{40})\s*\((\d{4}-\d{2}-\d{2})\)")
 
 
-def detect_format(path: Path, data: bytes) -> str:
-    """The loader name for a feed file (a key of LOADERS)."""
+def detect_format(path: Path, data: bytes) -> tuple[str, object]:
+    """The loader name for a feed file (a key of LOADERS), and its parsed JSON when it had to be parsed to
+    tell (None otherwise)."""
     suffix = path.suffix.lower()
     text = feed_text(path, data)
     if suffix == ".csv":
         if tuple(text.split("\n", 1)[0].strip().split(","))[:len(SAMPLES_HEADER)] == SAMPLES_HEADER:
-            return "echap-samples-csv"
+            return "echap-samples-csv", None
         raise UserError(f"{path}: is a CSV file but not Echap's samples.csv (header {','.join(SAMPLES_HEADER)})")
     if suffix in (".yaml", ".yml"):
-        return "echap-yaml"
+        return "echap-yaml", None
     head = text.lstrip()[:1]
     if head in ("{", "[") or suffix in (".json", ".stix2", ".stix"):
         doc = feed_json(path, data)
         if looks_like_bundle(doc):
-            return "stix2"
+            return "stix2", doc
         if looks_like_tinycheck(doc):
-            return "tinycheck-json"
+            return "tinycheck-json", doc
         raise UserError(f"{path}: is JSON but neither a STIX 2.1 bundle nor a TinyCheck feed")
     if text.lstrip().startswith(("- ", "---")):
-        return "echap-yaml"
-    return "host-list"
+        return "echap-yaml", None
+    return "host-list", None
 
 
 def load_feed_file(indicators: IndicatorSet, path: Path) -> FeedInfo:
     data = read_feed(path)
-    return LOADERS[detect_format(path, data)](indicators, path, data)
+    spend_file(indicators, path, data)
+    fmt, doc = detect_format(path, data)
+    if doc is None:
+        return LOADERS[fmt](indicators, path, data)
+    return LOADERS[fmt](indicators, path, data, doc=doc)
 
 
 def feed_files(folder: Path) -> list[Path]:
@@ -79,26 +91,36 @@ def feed_files(folder: Path) -> list[Path]:
     echap = [folder / n for n in ECHAP_FILES if (folder / n).is_file()]
     if echap:
         return echap + [p for p in (folder / SAMPLES_FILE,) if p.is_file()]
-    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and p.name != PROVENANCE_FILE and (p.suffix.lower() in FEED_SUFFIXES or p.name == "hosts"))
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if (entry.is_file() and not entry.name.startswith(".") and entry.name != PROVENANCE_FILE
+                    and (path.suffix.lower() in FEED_SUFFIXES or entry.name == "hosts")):
+                found.append(path)
+                if len(found) > MAX_LOAD_FILES:     # stop listing: a folder may hold millions
+                    raise UserError(f"{folder}: {LOAD_FILES_REFUSED}")
     if not found:
         raise UserError(f"{folder}: no feed files in this folder (ioc.yaml, watchware.yaml, STIX, TinyCheck "
                         "or host lists)")
-    return found
+    return sorted(found)
 
 
 def read_provenance(folder: Path) -> dict:
-    """{"source", "retrieved", "commit", "files": {name: sha256}} for a folder, or {} when unknown."""
+    """{"source", "retrieved", "commit", "files": {name: sha256}} for a folder, or {} when unknown. Only
+    text values are kept: the record is as untrusted as the feed beside it."""
     path = folder / PROVENANCE_FILE
     if path.is_file():
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise UserError(f"{path}: is not a readable provenance record (JSON)") from None
-        return doc if isinstance(doc, dict) else {}
+        doc = feed_json(path, read_feed(path))
+        if not isinstance(doc, dict):
+            return {}
+        files = doc.get("files")
+        return {**{k: v for k, v in doc.items() if isinstance(v, str)},
+                "files": {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else None}
     text_path = folder / "PROVENANCE.txt"
     if text_path.is_file():
-        m = _PROVENANCE_TXT.search(text_path.read_text(encoding="utf-8", errors="replace"))
+        with open(text_path, "rb") as f:
+            m = _PROVENANCE_TXT.search(f.read(64 * 1024).decode("utf-8", errors="replace"))
         if m:
             return {"source": None, "retrieved": None, "commit": m.group(1), "date": m.group(2), "files": None}
     return {}

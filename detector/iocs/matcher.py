@@ -41,8 +41,12 @@ class Indicator:
 
 
 def normalise(kind: str, value: str) -> str:
-    """The form a value is indexed and compared in; ValueError if it is not a valid value of that kind."""
+    """The form a value is indexed and compared in; ValueError if it is not a valid value of that kind.
+    No kind holds controls, format characters or lone surrogates: such a value is never a real indicator
+    and would act on the terminal or the file it is written to."""
     value = value.strip()
+    if not value.isprintable():
+        raise ValueError(f"not printable: {value!r}")
     if kind == "domain":
         value = value.lower().rstrip(".")
         if not value or " " in value or "/" in value:
@@ -109,6 +113,10 @@ class IndicatorSet:
     # prefix length instead of a scan of every network
     _network_index: dict[tuple[int, int], dict[int, list[Indicator]]] = field(default_factory=dict, repr=False)
     _seen: set[Indicator] = field(default_factory=set, repr=False)
+    # what loading the feeds has spent, against the limits of iocs.loading (a load is bounded as a whole)
+    files_read: int = field(default=0, repr=False)
+    bytes_read: int = field(default=0, repr=False)
+    values_read: int = field(default=0, repr=False)
 
     def add(self, ind: Indicator) -> bool:
         """Index one indicator; False if the same indicator of the same feed was already there."""
@@ -122,6 +130,9 @@ class IndicatorSet:
             bucket = self._network_index.setdefault((net.version, net.prefixlen), {})
             bucket.setdefault(int(net.network_address), []).append(ind)
         self.family_types.setdefault(ind.family, ind.family_type)
+        # every family can be looked up by its name, also those a format names for it (TinyCheck, host
+        # lists, STIX without malware objects); as in add_family_names, a name wins over an alias
+        self.aliases[ind.family.lower()] = ind.family
         return True
 
     def add_family_names(self, family: str, names) -> None:

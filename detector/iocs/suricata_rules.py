@@ -10,6 +10,8 @@ import re
 
 from stalkerlab.detector.iocs.matcher import IndicatorSet
 
+from stalkerlab.common.visible_text import visible
+
 FIRST_SID = 1_900_000          # inside the 1,000,000-1,999,999 range kept for local rules
 NAME_CHARS = re.compile(r"^[a-z0-9_.-]+$")
 NAME_BUFFERS = (("dns", "dns.query", "; nocase"), ("tls", "tls.sni", "; nocase"),
@@ -17,7 +19,8 @@ NAME_BUFFERS = (("dns", "dns.query", "; nocase"), ("tls", "tls.sni", "; nocase")
 
 
 def _msg(text: str) -> str:
-    return re.sub(r'([;"\\])', r"\\\1", text)
+    # a line break in a family name would end the rule and start one of the feed's choosing
+    return re.sub(r'([;"\\])', r"\\\1", visible(text))
 
 
 def _meta(text: str) -> str:
@@ -30,7 +33,8 @@ def _defanged(value: str) -> str:
 
 
 def export_suricata_rules(indicators: IndicatorSet) -> str:
-    lines = ["# Suricata rules from stalkerlab: " + ", ".join(f"{f.name} ({f.sha256[:12]})" for f in indicators.feeds),
+    lines = ["# Suricata rules from stalkerlab: "
+             + ", ".join(f"{visible(f.name)} ({f.sha256[:12]})" for f in indicators.feeds),
              "# Names match on label boundaries (dotprefix + endswith). Nothing here is ever looked up."]
     sid = FIRST_SID
     written: set[tuple[str, str]] = set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stalkerlab.detector.iocs.loading import open_json_feed, unnamed_family
+from stalkerlab.detector.iocs.loading import open_json_feed, spend_values, unnamed_family
 from stalkerlab.detector.iocs.matcher import FAMILY_TYPES, FeedInfo, IndicatorSet
 
 from stalkerlab.common.errors import UserError
@@ -27,16 +27,17 @@ def looks_like_tinycheck(doc) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("iocs"), list)
 
 
-def load_tinycheck_json(indicators: IndicatorSet, path: Path, data: bytes | None = None) -> FeedInfo:
-    load, doc = open_json_feed(indicators, path, data, "tinycheck-json", looks_like_tinycheck,
+def load_tinycheck_json(indicators: IndicatorSet, path: Path, data: bytes | None = None, doc=None) -> FeedInfo:
+    load, doc = open_json_feed(indicators, path, data, doc, "tinycheck-json", looks_like_tinycheck,
                                'a TinyCheck feed (no "iocs" list)')
+    spend_values(indicators, path, len(doc["iocs"]))
     family = unnamed_family(load.info.name)
     for n, entry in enumerate(doc["iocs"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
             raise UserError(f"{path}: iocs[{n}] is not an object with a \"value\" string")
         kind_role = TYPE_KINDS.get(str(entry.get("type", "")).lower())
         if kind_role is None:
-            load.info.skipped += 1
+            load.skip()
             continue
         tag = str(entry.get("tag", "")).lower()
         load.add(entry["value"], *kind_role, family, tag if tag in FAMILY_TYPES else "stalkerware")

@@ -211,6 +211,15 @@ def test_manifest_entry_carries_counts_and_provenance(shared_dir):
     assert s.feeds[-1].name == "echap-samples" and s.feeds[-1].indicators > 3000
 
 
+def test_the_real_echap_feed_loads_with_its_counts(shared_dir):
+    """The limits on hostile feeds (size, nesting, values, no YAML aliases) leave Echap's feed whole."""
+    s = load_feeds([shared_dir / "echap"], training=False)
+    assert [(f.name, f.indicators, f.apps, f.skipped, f.kinds) for f in s.feeds] == [
+        ("echap-ioc", 2747, 147, 2, {"cert_sha1": 472, "domain": 1591, "ipv4": 68, "package": 616}),
+        ("echap-watchware", 159, 27, 0, {"cert_sha1": 14, "domain": 114, "ipv4": 1, "package": 30}),
+        ("echap-samples", 3228, 71, 0, {"apk_sha256": 3228})]
+
+
 @pytest.mark.slow
 def test_apk_hash_from_a_stix_feed_is_found_by_detect(run_cli, shared_dir, tmp_path):
     """End to end: an APK SHA-256 in a feed becomes a device finding, and the feed is in the manifest."""

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import stix2
 from stalkerlab.detector.iocs import load_feeds
 
 from tests.detector.test_iocs import ECHAP_YAML, SAMPLES_CSV
@@ -41,6 +42,14 @@ def test_show_by_alias_groups_by_role(run_cli, feed_dir):
     assert "203.0.113.9" in out and "aa" * 32 in out
 
 
+def test_show_finds_the_families_a_format_names_itself(run_cli, tmp_path):
+    """TinyCheck and host lists name no family: `iocs list` counts "unnamed (FILE)", so `show` finds it."""
+    feed = tmp_path / "blocklist.txt"
+    feed.write_text("c2.unnamed.example\n")
+    code, out, err = run_cli("iocs", "show", "Unnamed (blocklist)", "--feed", feed)
+    assert code == 0 and out.splitlines()[0] == "unnamed (blocklist) (stalkerware)" and "c2.unnamed.example" in out, err
+
+
 def test_show_unknown_family_is_exit_2(run_cli):
     code, out, err = run_cli("iocs", "show", "NoSuchSpy")
     assert code == 2 and "NoSuchSpy: no family of that name" in err and "Traceback" not in err
@@ -62,6 +71,9 @@ def test_stix_export_reloads_with_roles_families_and_types(run_cli, feed_dir, tm
     strip = {(i.value, i.kind, i.role, i.family, i.family_type) for i in original.all()}
     assert {(i.value, i.kind, i.role, i.family, i.family_type) for i in again.all()} == strip
     assert again.family("PhoneFake") == "FakeSpy" and again.match_ip("203.0.113.77")   # CIDR kept
+    # written without the stix2 library, checked with it: every object and pattern is valid STIX 2.1
+    bundle = stix2.parse(out_file.read_text(), allow_custom=True, version="2.1")
+    assert len(bundle.objects) == len(json.loads(out_file.read_text())["objects"]) > 10
     # the same set exports to the same ids: two exports diff cleanly
     code, first, _ = run_cli("iocs", "export", "--format", "stix2", "--feed", feed_dir)
     ids = sorted(o["id"] for o in json.loads(first)["objects"])
