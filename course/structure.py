@@ -8,6 +8,11 @@ Two kinds of rule:
 * safety: no sentence recommends removing, uninstalling, wiping or confronting unless the same sentence
   ties it to safety planning or rules it out ("not before", "only once ..."). Distractors (wrong quiz
   answers, the titles of branching options marked `??? option`) are exempt: they are there to be weighed.
+  The shared snippets in course/includes are checked too. A module's worked example that shows a
+  positive finding (a `stalkerware`, `stalkerware-suspected` or `watchware` verdict, a critical finding)
+  carries its own `!!! safety` box, as the report carries its safety note.
+* references: every `references.md#id` a page cites has an entry, and every entry links to the page
+  that says it, not to a site's home page.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REQUIRED_SECTIONS = ("outcomes", "worked-example", "hands-on", "self-check", "next")
 MIN_QUESTIONS = 5
@@ -26,6 +32,11 @@ QUIZ_RE = re.compile(r"<quiz>(.*?)</quiz>", re.S)
 ANSWER_RE = re.compile(r"^[-*]\s*\[([xX ]?)\]\s*(.*)$")
 COMMAND_RE = re.compile(r"^\s*(?:for .*?;\s*do\s*)?stalkerlab\s+([a-z-]+)(.*)$", re.M)
 SIMULATE_RE = re.compile(r"stalkerlab\s+simulate\s+(\S+)")
+# A positive result shown in a worked example: a verdict in code or bold, or a critical finding.
+POSITIVE_RE = re.compile(r"(?:`|\*\*)(?:stalkerware|stalkerware-suspected|watchware)(?:`|\*\*)|\bcritical\b", re.I)
+CITATION_RE = re.compile(r"references\.md#([a-z0-9-]+)")
+REFERENCE_ENTRY_RE = re.compile(r"^#{2,3} .*\{#([a-z0-9-]+)\}\s*$", re.M)
+URL_RE = re.compile(r"<(https?://[^>\s]+)>")
 
 # Safety rule. Verbs and advice in English and French; guards that make a sentence about removal safe.
 _REMOVE = (r"(?:remov|uninstall|delet|wip(?:e|ing)|factory[- ]reset|disabl|confront|"
@@ -135,6 +146,10 @@ def structure_problems(path: Path, name: str, known_scenarios: set[str] | None =
                 problems.append(Problem(name, f"question {n}: wrong answer {answer!r} has no feedback"))
     if "!!! next" not in found["next"]:
         problems.append(Problem(name, "the 'what to do next' section has no '!!! next' box"))
+    if name.startswith("modules/"):
+        example = QUIZ_RE.sub("", found["worked-example"])
+        if POSITIVE_RE.search(example) and "!!! safety" not in example:
+            problems.append(Problem(name, "the worked example shows a positive finding without a '!!! safety' box"))
     return problems
 
 
@@ -177,6 +192,31 @@ def safety_problems(text: str, name: str) -> list[Problem]:
     return problems
 
 
+def reference_problems(docs_dir: Path) -> list[Problem]:
+    """Citations that point nowhere, and reference entries that link only to a home page."""
+    references = docs_dir / "references.md"
+    if not references.is_file():
+        return [Problem("references.md", "missing: every claim must cite an entry there")]
+    text = references.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    entries = list(REFERENCE_ENTRY_RE.finditer(text))
+    for n, entry in enumerate(entries):
+        body = text[entry.end(): entries[n + 1].start() if n + 1 < len(entries) else len(text)]
+        urls = URL_RE.findall(body)
+        if not urls:
+            problems.append(Problem("references.md", f"entry {entry.group(1)!r} links to no page"))
+        for url in urls:
+            if urlsplit(url).path.strip("/") == "":
+                problems.append(Problem("references.md", f"entry {entry.group(1)!r} links to a home page ({url}), "
+                                                         "not the page that says it"))
+    known = {entry.group(1) for entry in entries}
+    for page in sorted(docs_dir.rglob("*.md")):
+        for anchor in sorted(set(CITATION_RE.findall(page.read_text(encoding="utf-8"))) - known):
+            problems.append(Problem(page.relative_to(docs_dir).as_posix(),
+                                    f"cites references.md#{anchor}, which has no entry"))
+    return problems
+
+
 def module_pages(docs_dir: Path) -> list[Path]:
     """Pages that must follow the module structure: the numbered modules and the instructor pages, every language."""
     return sorted([*docs_dir.glob("modules/*.md"), *docs_dir.glob("instructors/*.md")])
@@ -188,4 +228,8 @@ def check_course(docs_dir: Path, known_scenarios: set[str] | None = None) -> lis
         problems += structure_problems(page, page.relative_to(docs_dir).as_posix(), known_scenarios)
     for page in sorted(docs_dir.rglob("*.md")):
         problems += safety_problems(page.read_text(encoding="utf-8"), page.relative_to(docs_dir).as_posix())
+    includes = docs_dir.parent / "includes"
+    for snippet in sorted(includes.glob("*.md")):
+        problems += safety_problems(snippet.read_text(encoding="utf-8"), f"includes/{snippet.name}")
+    problems += reference_problems(docs_dir)
     return problems

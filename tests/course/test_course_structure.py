@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from stalkerlab.course.structure import check_course, module_pages, safety_problems, structure_problems
+from stalkerlab.course.structure import (
+    check_course,
+    module_pages,
+    reference_problems,
+    safety_problems,
+    sections,
+    structure_problems,
+)
 
 MODULES = [
     "00-orientation", "01-what-stalkerware-is", "02-safety-planning", "03-intake", "04-phone-state",
@@ -188,3 +195,58 @@ def test_every_page_is_in_the_navigation(layout):
     for page in layout.source_pages("en"):
         rel = page.relative_to(layout.docs_dir).as_posix()
         assert rel in config, f"{rel} is not in the nav of mkdocs.yml"
+
+
+def test_a_positive_worked_example_needs_its_own_safety_box(tmp_path):
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    page = modules / "m.md"
+    positive = "The verdict is `stalkerware`: the app sends every photo to its server. " + "Word " * 40
+    page.write_text(GOOD_MODULE.replace("Word " * 45, positive))
+    assert any("positive finding without" in p.message for p in structure_problems(page, "modules/m.md"))
+    boxed = positive + '\n\n!!! safety "Plan first"\n    Nothing changes on the phone before a safety plan.\n'
+    page.write_text(GOOD_MODULE.replace("Word " * 45, boxed))
+    assert structure_problems(page, "modules/m.md") == []
+    # instructor pages talk about learners' verdicts, not about a person in danger
+    page.write_text(GOOD_MODULE.replace("Word " * 45, positive))
+    assert structure_problems(page, "instructors/m.md") == []
+
+
+def test_every_worked_example_with_a_positive_result_carries_a_safety_box(layout):
+    positive = [p for p in layout.docs_dir.glob("modules/*.md")
+                if "!!! safety" in sections(p.read_text(encoding="utf-8")).get("worked-example", "")]
+    names = {p.name for p in positive}
+    assert {"05-network-traffic.md", "08-law-and-process.md", "10-capstone.md"} <= names
+
+
+def test_references_must_name_the_page_and_every_citation_an_entry(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "modules").mkdir(parents=True)
+    (docs / "references.md").write_text(
+        "### Good {#good}\nA report. <https://example.org/reports/2023/page.html>\n\n"
+        "### Home {#home}\nA site. <https://example.org/>\n\n### Bare {#bare}\nNo link.\n")
+    (docs / "modules" / "m.md").write_text("See [this](../references.md#good) and [that](../references.md#gone).")
+    messages = [str(p) for p in reference_problems(docs)]
+    assert any("'home' links to a home page" in m for m in messages)
+    assert any("'bare' links to no page" in m for m in messages)
+    assert any("modules/m.md: cites references.md#gone" in m for m in messages)
+    assert not any("'good'" in m for m in messages)
+
+
+def test_shared_snippets_follow_the_safety_rule(course_copy):
+    snippet = course_copy.course_dir / "includes" / "guided-capture-protocol.md"
+    assert "Decide whether to do it at all" in snippet.read_text(encoding="utf-8")
+    snippet.write_text(snippet.read_text(encoding="utf-8") + "\nThen uninstall the app straight away.\n")
+    problems = check_course(course_copy.docs_dir)
+    assert any(p.file.startswith("includes/guided-capture-protocol.md") for p in problems)
+
+
+def test_the_guided_capture_protocol_keeps_its_caveats(layout):
+    # Module 5 asks a person to use a possibly monitored phone: the protocol must keep every caveat.
+    protocol = (layout.course_dir / "includes" / "guided-capture-protocol.md").read_text(encoding="utf-8")
+    for caveat in ("whether to do it at all", "safety plan", "Location sharing", "neutral", "may be seen",
+                   "Stop at any time"):
+        assert caveat in protocol, caveat
+    module = (layout.docs_dir / "modules" / "05-network-traffic.md").read_text(encoding="utf-8")
+    assert '--8<-- "guided-capture-protocol.md"' in module
+    assert "take a photo, send a message, open a map" not in module
