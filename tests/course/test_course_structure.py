@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -250,3 +251,39 @@ def test_the_guided_capture_protocol_keeps_its_caveats(layout):
     module = (layout.docs_dir / "modules" / "05-network-traffic.md").read_text(encoding="utf-8")
     assert '--8<-- "guided-capture-protocol.md"' in module
     assert "take a photo, send a message, open a map" not in module
+
+
+def _run_stalkerlab(*argv: str) -> None:
+    from stalkerlab.cli import main
+
+    assert main(list(argv)) == 0, argv
+
+
+@pytest.mark.slow
+def test_module_4_worked_example_gives_the_times_the_report_shows(layout, tmp_path, monkeypatch):
+    # The worked example quotes the report of Lab 4's own commands; run them and compare, row by row.
+    monkeypatch.chdir(tmp_path)
+    _run_stalkerlab("simulate", "stalkerware-tls12-self-signed", "--seed", "7", "--out", "lab/m4-a")
+    _run_stalkerlab("detect", "--device", "lab/m4-a/device", "--out", "lab/m4-a/report", "--no-pdf")
+    report = json.loads((tmp_path / "lab/m4-a/report/report.json").read_text(encoding="utf-8"))
+    example = sections((layout.docs_dir / "modules/04-phone-state.md").read_text(encoding="utf-8"))["worked-example"]
+    rows = re.findall(r"^\| (\d\d:\d\d:\d\d) \| (.+?) \| `([^`]+)` \|$", example, re.M)
+    assert len(rows) == 3
+    timeline = {(r["time"][11:19], r["ref"]): r["what"] for r in report["timeline"]}
+    for time, what, ref in rows:
+        assert (time, ref) in timeline, f"{time} {ref} is not in the report's timeline"
+        assert what.replace("`", "") == timeline[(time, ref)]
+    enabled = [r for r in report["timeline"] if "accessibility service found switched on" in r["what"]]
+    assert enabled and "Android keeps no time for when it was enabled" in enabled[0]["what"]
+    assert "Android keeps no time for when it was enabled" in example
+
+
+@pytest.mark.slow
+def test_lab_7_asks_for_the_feed_version_the_report_shows(layout, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _run_stalkerlab("simulate", "stalkerware-raw-ip", "--seed", "7", "--out", "lab/m7")
+    _run_stalkerlab("detect", "--pcap", "lab/m7/capture.pcap", "--out", "lab/m7/report", "--no-pdf")
+    feed = json.loads((tmp_path / "lab/m7/report/report.json").read_text(encoding="utf-8"))["manifest"]["feeds"][0]
+    assert (feed["source"], feed["date"], feed["commit"]) == ("built-in", None, None)
+    hands_on = sections((layout.docs_dir / "modules/07-documentation.md").read_text(encoding="utf-8"))["hands-on"]
+    assert f"`{feed['source']}`" in hands_on and "`null`" in hands_on and "SHA-256" in hands_on
