@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 from stalkerlab.course.structure import (
+    agenda_problems,
     check_course,
+    command_problems,
     module_pages,
+    page_durations,
     reference_problems,
     safety_problems,
     sections,
@@ -287,3 +290,80 @@ def test_lab_7_asks_for_the_feed_version_the_report_shows(layout, tmp_path, monk
     assert (feed["source"], feed["date"], feed["commit"]) == ("built-in", None, None)
     hands_on = sections((layout.docs_dir / "modules/07-documentation.md").read_text(encoding="utf-8"))["hands-on"]
     assert f"`{feed['source']}`" in hands_on and "`null`" in hands_on and "SHA-256" in hands_on
+
+
+AGENDAS = {"tracks/police.md": 3, "tracks/support-workers.md": 2, "tracks/instructors.md": 1}
+
+
+def agenda_tables(text: str) -> list[list[list[str]]]:
+    """The tables with a Minutes column, as rows of cells (header and separator left out)."""
+    tables, rows = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif rows:
+            if [c.lower() for c in rows[0]].count("minutes"):
+                tables.append(rows[2:])
+            rows = []
+    return tables
+
+
+@pytest.mark.parametrize("page, expected", AGENDAS.items())
+def test_every_agenda_adds_up(layout, page, expected):
+    text = (layout.docs_dir / page).read_text(encoding="utf-8")
+    tables = agenda_tables(text)
+    assert len(tables) == expected
+    for rows in tables:
+        header_index = next(i for i, c in enumerate(rows[-1]) if c.strip("* ").isdigit())
+        minutes = [int(row[header_index].strip("* ")) for row in rows]
+        assert sum(minutes[:-1]) == minutes[-1], rows[-1]
+    assert agenda_problems(text, page, layout.docs_dir / page, page_durations(layout.docs_dir)) == []
+
+
+def test_police_workshop_days_fit_their_hours(layout):
+    text = (layout.docs_dir / "tracks/police.md").read_text(encoding="utf-8")
+    days = agenda_tables(text)
+    assert [int(rows[-1][1].strip("*")) for rows in days] == [450, 450, 450]  # 09:00 to 16:30 each
+    taught = {m for rows in days[1:] for m in re.findall(r"modules/(\d\d)-", str(rows))}
+    assert taught == {f"{n:02d}" for n in range(11)}  # the two-day workshop teaches every module
+
+
+def test_an_overbooked_agenda_is_reported(layout):
+    page = layout.docs_dir / "tracks/police.md"
+    overbooked = """### Day 2 (09:00 to 12:00)
+
+| Start | Minutes | Session |
+|---|--:|---|
+| 09:00 | 65 | [Module 5](../modules/05-network-traffic.md) |
+| 10:05 | 35 | [Module 7](../modules/07-documentation.md) |
+| 10:40 | 10 | Break |
+| 10:55 | 40 | [Module 10](../modules/10-capstone.md) |
+| | **160** | **Total** |
+"""
+    messages = [p.message for p in agenda_problems(overbooked, "police.md", page, page_durations(layout.docs_dir))]
+    assert "65 minutes for pages that take 75" in messages
+    assert "40 minutes for pages that take 90" in messages
+    assert any("starts at 10:55" in m for m in messages)
+    assert any("agenda rows add up to 150 minutes, the Total row says 160" in m for m in messages)
+    assert any("the heading says 09:00 to 12:00" in m for m in messages)
+    missing_total = overbooked.replace("| | **160** | **Total** |\n", "")
+    assert any("no Total row" in p.message for p in agenda_problems(missing_total, "p.md", page, {}))
+
+
+@pytest.mark.parametrize("block", [
+    "```bash\nsha256sum lab/m7/capture.pcap > lab/m7/acquisition.sha256\n```",
+    "```text\nfind lab/m7/device -type f -exec sha256sum {} +\n```",
+    "```\nfor s in a b; do stalkerlab simulate $s --out x; done\n```",
+    "    ```text\n    stalkerlab detect --pcap a.pcap \\\n        --out b\n    ```",
+    "```text\nstalkerlab simulate x --out lab/x && stalkerlab detect --pcap lab/x/capture.pcap --out r\n```",
+])
+def test_shell_only_commands_are_reported(block):
+    assert command_problems(block, "page.md"), block
+
+
+def test_every_command_in_the_course_is_portable(layout):
+    problems = []
+    for page in sorted(layout.docs_dir.rglob("*.md")):
+        problems += command_problems(page.read_text(encoding="utf-8"), page.name)
+    assert not problems, "\n".join(map(str, problems))
+    assert command_problems("```yaml\nid: my-scenario\n```\n```text\nstalkerlab scenarios --long\n```", "p.md") == []
