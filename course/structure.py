@@ -16,7 +16,8 @@ Two kinds of rule:
 * agendas: in every table with a "Minutes" column the rows add up to the Total row, start times follow
   each other, and a session is given at least the minutes its pages say they take.
 * references: every `references.md#id` a page cites has an entry, and every entry links to the page
-  that says it, not to a site's home page.
+  that says it, not to a site's home page (except a helpline's entry, `helpline-*`: its own site is
+  where its number is published).
 """
 
 from __future__ import annotations
@@ -327,7 +328,8 @@ def reference_problems(docs_dir: Path) -> list[Problem]:
         if not urls:
             problems.append(Problem("references.md", f"entry {entry.group(1)!r} links to no page"))
         for url in urls:
-            if urlsplit(url).path.strip("/") == "":
+            # A helpline's own site is where its number and hours are published: its home page is the source.
+            if urlsplit(url).path.strip("/") == "" and not entry.group(1).startswith("helpline-"):
                 problems.append(Problem("references.md", f"entry {entry.group(1)!r} links to a home page ({url}), "
                                                          "not the page that says it"))
     known = {entry.group(1) for entry in entries}

@@ -367,3 +367,68 @@ def test_every_command_in_the_course_is_portable(layout):
         problems += command_problems(page.read_text(encoding="utf-8"), page.name)
     assert not problems, "\n".join(map(str, problems))
     assert command_problems("```yaml\nid: my-scenario\n```\n```text\nstalkerlab scenarios --long\n```", "p.md") == []
+
+
+COUNTRY_PAGES = ["france", "germany", "spain", "italy", "england-wales", "ireland"]
+OFFICIAL_SOURCES = {"france": "legifrance.gouv.fr", "germany": "gesetze-im-internet.de", "spain": "boe.es",
+                    "italy": "normattiva.it", "england-wales": "legislation.gov.uk",
+                    "ireland": "irishstatutebook.ie"}
+
+
+@pytest.mark.parametrize("country", COUNTRY_PAGES)
+def test_country_page_says_it_is_not_legal_advice_and_cites_the_official_text(layout, country):
+    text = (layout.docs_dir / "jurisdictions" / f"{country}.md").read_text(encoding="utf-8")
+    assert "Not legal advice" in text and "Checked 2026-12" in text
+    for heading in ("## Offences that may fit", "## What a victim can ask for", "## Who to call"):
+        assert heading in text, heading
+    references = (layout.docs_dir / "references.md").read_text(encoding="utf-8")
+    offence_rows = [line for line in sections_by_title(text)["## Offences that may fit"].splitlines()
+                    if line.startswith("| ") and not line.startswith("| What happened")]
+    assert offence_rows
+    for row in offence_rows:
+        anchors = re.findall(r"references\.md#([a-z0-9-]+)", row)
+        assert anchors, f"{country}: an offence without a source: {row[:60]}"
+        entries = [references.split("{#" + anchor + "}", 1)[1].split("\n### ", 1)[0] for anchor in anchors]
+        assert any(OFFICIAL_SOURCES[country] in entry for entry in entries), f"{anchors}: no official text"
+    assert re.search(r"references\.md#helpline-", sections_by_title(text)["## Who to call"])
+
+
+def sections_by_title(text: str) -> dict[str, str]:
+    parts = re.split(r"^(## .*)$", text, flags=re.M)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_new_pages_are_in_the_navigation_and_the_tracks_print_them(layout):
+    config = layout.config_file.read_text(encoding="utf-8")
+    for page in ["guides/acquisition.md", "guides/accounts-step-by-step.md", "guides/real-reports.md",
+                 "handouts/incident-log.md", "handouts/what-the-report-means.md", "handouts/referral-sheet.md",
+                 *[f"jurisdictions/{c}.md" for c in COUNTRY_PAGES]]:
+        assert page in config, page
+    printed = {page for track in layout.tracks() for page in track.print_also}
+    assert {"handouts/incident-log.md", "handouts/what-the-report-means.md", "handouts/referral-sheet.md",
+            "guides/acquisition.md", "guides/accounts-step-by-step.md"} <= printed
+
+
+@pytest.mark.slow
+def test_real_reports_guide_says_what_the_reports_show(layout, tmp_path, monkeypatch):
+    # The guide quotes two reports of the real detector; run the commands it shows and compare.
+    guide = (layout.docs_dir / "guides/real-reports.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for line in re.findall(r"^stalkerlab .*$", guide, re.M):
+        _run_stalkerlab(*line.split()[1:], *(["--no-pdf"] if " detect " in f" {line} " else []))
+    busy = json.loads((tmp_path / "lab/real-a/report/report.json").read_text(encoding="utf-8"))
+    assert busy["verdict"] == "no-indicators"
+    notes = next(f for f in busy["findings"] if f["subject"] == "sync.jotter-notes-example.app")
+    assert notes["level"] == "medium" and "heuristic" in notes["tags"]
+    assert f"`sync.jotter-notes-example.app` every {notes['title'].split()[-2]} seconds" in guide
+    for explanation in notes["benign_explanations"]:
+        assert f'"{explanation.rstrip(".")}"' in guide
+    visit = json.loads((tmp_path / "lab/real-b/report/report.json").read_text(encoding="utf-8"))
+    assert visit["verdict"] == "no-indicators"
+    assert [(f["name"], f["confidence"]) for f in visit["families"]] == [("MirrorSpy", "low")]
+    assert '"confidence": "low"' in guide
+    titles = {f["title"] for f in visit["findings"] if f["indicator"]}
+    assert titles == {"The phone visited the sales website of MirrorSpy"}
+    assert "The phone visited the sales website of MirrorSpy" in guide
+    html = (tmp_path / "lab/real-b/report/report.html").read_text(encoding="utf-8")
+    assert "MirrorSpy, a stalkerware app (weak evidence)" in re.sub(r"<[^>]+>|\s+", " ", html).replace("  ", " ")
