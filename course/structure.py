@@ -15,6 +15,8 @@ Two kinds of rule:
   redirections, loops, variables, backslash continuations), so that it runs the same on Windows, macOS and Linux.
 * agendas: in every table with a "Minutes" column the rows add up to the Total row, start times follow
   each other, and a session is given at least the minutes its pages say they take.
+* languages: every English page (and shared snippet) has its French counterpart, and each page's text reads
+  as the language it is published in.
 * references: every `references.md#id` a page cites has an entry, and every entry links to the page
   that says it, not to a site's home page (except a helpline's entry, `helpline-*`: its own site is
   where its number is published).
@@ -51,6 +53,15 @@ START_HEADERS = ("start", "début")
 CLOCK_RE = re.compile(r"^(\d{1,2}):(\d\d)$")
 SPAN_RE = re.compile(r"\((\d{1,2}:\d\d)\D{1,8}?(\d{1,2}:\d\d)\)")
 PAGE_LINK_RE = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
+# Languages: the course is written in English and published in French too; a test keeps this list in step
+# with the i18n plugin in mkdocs.yml. Short, frequent words tell the two apart.
+DEFAULT_LANGUAGE = "en"
+OTHER_LANGUAGES = ("fr",)
+LANGUAGE_MARKS = {
+    "en": frozenset("the and of to is are with for that this you your it not be what which from they their".split()),
+    "fr": frozenset("le la les et des du un une est sont pour que qui dans pas sur vous votre ce au aux avec".split()),
+}
+MIN_LANGUAGE_MARKS = 20
 CITATION_RE = re.compile(r"references\.md#([a-z0-9-]+)")
 REFERENCE_ENTRY_RE = re.compile(r"^#{2,3} .*\{#([a-z0-9-]+)\}\s*$", re.M)
 URL_RE = re.compile(r"<(https?://[^>\s]+)>")
@@ -314,6 +325,48 @@ def agenda_problems(text: str, name: str, page: Path, durations: dict[Path, int]
     return problems
 
 
+def page_language(path: Path) -> str:
+    """The language a page is published in: `page.md` is English, `page.fr.md` French (i18n suffix layout)."""
+    suffixes = path.name.split(".")[1:-1]
+    return suffixes[0] if suffixes else DEFAULT_LANGUAGE
+
+
+def prose_language(text: str) -> str | None:
+    """The language the prose reads as, from its most common short words; None when there is too little."""
+    text = FENCE_RE.sub(" ", _strip_front_matter(text))
+    text = re.sub(r"`[^`\n]*`|<[^>]+>|\]\([^)]*\)|^\*\[[^\]]*\]:.*$|https?://\S+", " ", text, flags=re.M)
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    counts = {lang: sum(1 for w in words if w in marks) for lang, marks in LANGUAGE_MARKS.items()}
+    if sum(counts.values()) < MIN_LANGUAGE_MARKS:
+        return None
+    return max(counts, key=counts.get)
+
+
+def language_problems(docs_dir: Path) -> list[Problem]:
+    """Every English page has its translation in each other language, and every page reads as the language
+    it is published in (an English page served under fr/ would be read by screen readers with French rules)."""
+    problems: list[Problem] = []
+    pages = sorted(docs_dir.rglob("*.md"))
+    includes = docs_dir.parent / "includes"
+    snippets = sorted(p for p in includes.glob("*.md")) if includes.is_dir() else []
+    for page in [*pages, *snippets]:
+        name = page.relative_to(docs_dir).as_posix() if page.is_relative_to(docs_dir) else f"includes/{page.name}"
+        language = page_language(page)
+        if language == DEFAULT_LANGUAGE:
+            for other in OTHER_LANGUAGES:
+                counterpart = page.with_name(f"{page.name[:-3]}.{other}.md")
+                if not counterpart.is_file():
+                    problems.append(Problem(name, f"has no {other} counterpart ({counterpart.name})"))
+        text = page.read_text(encoding="utf-8")
+        abbreviations = "abbreviations.md" if language == DEFAULT_LANGUAGE else f"abbreviations.{language}.md"
+        if page.is_relative_to(docs_dir) and f'--8<-- "{abbreviations}"' not in text:
+            problems.append(Problem(name, f'does not include --8<-- "{abbreviations}" (its language\'s hover text)'))
+        reads_as = prose_language(text)
+        if reads_as is not None and reads_as != language:
+            problems.append(Problem(name, f"is published as {language!r} but its text reads as {reads_as!r}"))
+    return problems
+
+
 def reference_problems(docs_dir: Path) -> list[Problem]:
     """Citations that point nowhere, and reference entries that link only to a home page."""
     references = docs_dir / "references.md"
@@ -359,4 +412,5 @@ def check_course(docs_dir: Path, known_scenarios: set[str] | None = None) -> lis
     for snippet in sorted(includes.glob("*.md")):
         problems += safety_problems(snippet.read_text(encoding="utf-8"), f"includes/{snippet.name}")
     problems += reference_problems(docs_dir)
+    problems += language_problems(docs_dir)
     return problems
