@@ -8,6 +8,7 @@ same evidence always gives a byte-identical report.json.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from stalkerlab.detector.analysis.network import analyse_network
 from stalkerlab.detector.capture.flows import analyse_packets
 from stalkerlab.detector.capture.reader import CaptureError
 from stalkerlab.detector.device import analyse_device
+from stalkerlab.detector.device.formats.json_document import visible
 from stalkerlab.detector.findings import SAFETY_NOTE, Finding, TimelineRow
 from stalkerlab.detector.iocs import load_feeds
 from stalkerlab.detector.rules.engine import run_rules
@@ -47,17 +49,20 @@ class DetectInputs:
 
 
 def _sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 of a file, or of a folder's files (relative name, NUL, bytes; in name order), read in chunks:
+    a 2 GB file in a device folder costs time, never 2 GB of memory."""
     digest, size = hashlib.sha256(), 0
-    if path.is_dir():
-        for item in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(str(item.relative_to(path)).encode() + b"\0")
-            digest.update(item.read_bytes())
-            size += item.stat().st_size
-    else:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for item in files:
+        if item is not path:
+            digest.update(os.fsencode(item.relative_to(path)) + b"\0")
+        try:
+            with open(item, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+                    size += len(chunk)
+        except OSError as exc:
+            raise UserError(f"{item}: cannot read it to hash the evidence ({exc.strerror})") from None
     return digest.hexdigest(), size
 
 
@@ -118,7 +123,7 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         if path:
             # the capture was hashed while it was read
             digest, size = (facts.state.sha256, facts.state.size) if role == "pcap" else _sha256(Path(path))
-            manifest_inputs.append({"role": role, "path": Path(path).name, "sha256": digest, "size": size})
+            manifest_inputs.append({"role": role, "path": visible(Path(path).name), "sha256": digest, "size": size})
     return {
         "schema": REPORT_SCHEMA,
         "verdict": verdict.verdict,

@@ -8,6 +8,7 @@ driver turns either into the check's status and carries on with the next check.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,6 +40,7 @@ LOOSE_DUMPSYS = {
     "device_policy": ("dumpsys_device_policy*.txt",),
     "notification": ("dumpsys_notification*.txt",),
 }
+_JSON_START = re.compile(r"\s*[\[{]")
 SYSTEM_CODE_PATHS = ("/system/", "/product/", "/vendor/", "/system_ext/", "/apex/", "/odm/", "/oem/")
 
 
@@ -81,20 +83,16 @@ class DeviceContext:
     acq: Acquisition
     indicators: object | None = None
     findings: list[Finding] = field(default_factory=list)
-    _lines: dict[str, list[str]] = field(default_factory=dict)
 
     # --- raw access ----------------------------------------------------------------------------------
     def text(self, name: str) -> str:
         return self.acq.read_text(name)
 
     def line_text(self, file: str, line: int) -> str:
-        if file not in self._lines:
-            try:
-                self._lines[file] = self.text(file).splitlines()
-            except ArtefactError:
-                self._lines[file] = []
-        lines = self._lines[file]
-        return lines[line - 1].strip()[:500] if 0 < line <= len(lines) else ""
+        try:
+            return self.acq.lines(file).line(line).strip()[:500]
+        except ArtefactError:
+            return ""
 
     def evidence(self, file: str, line: int, text: str | None = None, time: float | None = None) -> Evidence:
         return Evidence(source="device", ref=f"{file}:{line}", file=file, line=line,
@@ -175,21 +173,21 @@ class DeviceContext:
     def _dumpsys(self) -> dict[str, list[dumpsys.Section]]:
         out: dict[str, list[dumpsys.Section]] = {}
         for name in self.acq.find("dumpsys.txt") + self.acq.find("dumpstate.txt"):
-            text = self.text(name)
-            found = dumpsys.split_sections(text, name)
-            if not found and dumpsys.looks_binary(text):
+            lines = self.acq.lines(name)
+            found = dumpsys.split_sections(lines, name)
+            if not found and dumpsys.looks_binary(lines):
                 raise ArtefactError(name, "not dumpsys text (binary data)")
             for service, secs in found.items():
                 out.setdefault(service, []).extend(secs)
         for service, patterns in LOOSE_DUMPSYS.items():
             for pattern in patterns:
                 for name in self.acq.find(pattern):
-                    text = self.text(name)
-                    if dumpsys.looks_binary(text):
+                    lines = self.acq.lines(name)
+                    if dumpsys.looks_binary(lines):
                         raise ArtefactError(name, "not dumpsys text (binary data)")
-                    found = dumpsys.split_sections(text, name)
+                    found = dumpsys.split_sections(lines, name)
                     out.setdefault(service, []).extend(found.get(service) or
-                                                       ([] if found else [dumpsys.whole_file(text, name, service)]))
+                                                       ([] if found else [dumpsys.whole_file(lines, name, service)]))
         return out
 
     def sections(self, service: str) -> list[dumpsys.Section]:
@@ -257,7 +255,7 @@ class DeviceContext:
         try:
             text = self.text(name)
             # AndroidQF with its collector writes JSON into processes.txt; without it, `ps -A` output
-            parse = processes.parse_json if text.lstrip().startswith(("[", "{")) else processes.parse_ps
+            parse = processes.parse_json if _JSON_START.match(text) else processes.parse_ps
             return name, parse(text)
         except processes.ProcessesError as exc:
             raise ArtefactError(name, str(exc)) from None
