@@ -86,9 +86,10 @@ class Acquisition:
         self.label = visible(label)
         self.names = sorted(sizes, key=lambda n: (n.count("/"), n))
         self._sizes = sizes
-        self._reader = reader                # reader(name, limit) -> at most limit + 1 bytes
+        self._reader = reader                # reader(name, count) -> at most count bytes
         self._charged: dict[str, int] = {}
         self._indexes: dict[str, LineIndex] = {}
+        self._problems: dict[str, str] = {}
         self._lines_read = 0
 
     @classmethod
@@ -116,10 +117,10 @@ class Acquisition:
         except OSError as exc:
             raise UserError(f"{root}: cannot list the folder ({exc.strerror})") from None
 
-        def read(name: str, limit: int) -> bytes:
+        def read(name: str, count: int) -> bytes:
             try:
                 with open(paths[name], "rb") as handle:
-                    return handle.read(limit + 1)
+                    return handle.read(count)
             except OSError as exc:
                 raise ArtefactError(name, f"cannot read ({exc.strerror})") from None
 
@@ -139,14 +140,14 @@ class Acquisition:
         except OSError as exc:
             raise UserError(f"{path}: cannot read ({exc.strerror})") from None
 
-        def read(name: str, limit: int) -> bytes:
+        def read(name: str, count: int) -> bytes:
             info = infos[name]
             if info.file_size > ZIP_RATIO_FROM_BYTES and info.file_size > MAX_ZIP_RATIO * info.compress_size:
                 raise ArtefactError(name, f"expands from {info.compress_size} bytes to {_megabytes(info.file_size)} "
                                           "in the zip: looks like a zip bomb, not read")
             try:
                 with zf.open(info) as fh:
-                    return fh.read(limit + 1)
+                    return fh.read(count)
             except RuntimeError as exc:        # encrypted member
                 raise ArtefactError(name, f"cannot extract ({exc})") from None
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
@@ -177,30 +178,39 @@ class Acquisition:
             raise ArtefactError(name, f"{_megabytes(size)} after {_megabytes(used)} of other artefacts would pass "
                                       f"the {_megabytes(ACQUISITION_BYTES)} parsed of one acquisition: not parsed, "
                                       "only hashed into the report's manifest")
-        data = self._reader(name, limit)
-        if len(data) > limit:               # the file grew since it was listed
-            raise ArtefactError(name, f"larger than {_megabytes(limit)}: not parsed, only hashed into the report's "
-                                      "manifest")
+        data = self._reader(name, size + 1)
+        if len(data) > size:
+            raise ArtefactError(name, "changed while it was read: not parsed")
         self._charged[name] = max(self._charged.get(name, 0), len(data))
         return data
 
     def lines(self, name: str) -> LineIndex:
         """The artefact's lines (read once, kept): bytes as the phone wrote them, without a UTF-8 BOM, decoded
-        line by line when read (undecodable bytes, such as ABX blobs in dumpsys adb, become U+FFFD)."""
-        if name not in self._indexes:
-            data = self.read_bytes(name)
-            if data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
+        line by line when read (undecodable bytes, such as ABX blobs in dumpsys adb, become U+FFFD). A file
+        that cannot be read is tried once; every later call gets the same ArtefactError."""
+        if name not in self._indexes and name not in self._problems:
             try:
-                index = LineIndex(data, min(ARTEFACT_LINES, ACQUISITION_LINES - self._lines_read))
-            except TooManyLines as exc:
-                problem = (f"more than {ARTEFACT_LINES} lines" if exc.limit == ARTEFACT_LINES else
-                           f"{exc.count} lines after {self._lines_read} in other artefacts would pass the "
-                           f"{ACQUISITION_LINES} parsed of one acquisition")
-                raise ArtefactError(name, f"{problem}: not parsed, only hashed into the report's manifest") from None
-            self._lines_read += len(index)
-            self._indexes[name] = index
+                self._indexes[name] = self._index(name)
+            except ArtefactError as exc:
+                self._problems[name] = exc.problem
+        if name in self._problems:
+            # raised outside the except block: the error must not keep the refused bytes alive as its context
+            raise ArtefactError(name, self._problems[name])
         return self._indexes[name]
+
+    def _index(self, name: str) -> LineIndex:
+        data = self.read_bytes(name)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            index = LineIndex(data, min(ARTEFACT_LINES, ACQUISITION_LINES - self._lines_read))
+        except TooManyLines as exc:
+            problem = (f"more than {ARTEFACT_LINES} lines" if exc.limit == ARTEFACT_LINES else
+                       f"{exc.count} lines after {self._lines_read} in other artefacts would pass the "
+                       f"{ACQUISITION_LINES} parsed of one acquisition")
+            raise ArtefactError(name, f"{problem}: not parsed, only hashed into the report's manifest") from None
+        self._lines_read += len(index)
+        return index
 
     def read_text(self, name: str) -> str:
         """The whole artefact as text (for parsers that take it whole)."""

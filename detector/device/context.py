@@ -130,6 +130,15 @@ class DeviceContext:
         return None
 
     # --- parsed artefacts (each parsed once) ---------------------------------------------------------------
+    def _parsed(self, name: str, parse, error: type[Exception]):
+        """parse(text of `name`); its `error` becomes an ArtefactError naming the file, raised outside the
+        except block so that it does not keep the parser's frames (and the whole text) alive as its context."""
+        try:
+            return parse(self.text(name))
+        except error as exc:
+            problem = str(exc)
+        raise ArtefactError(name, problem)
+
     def _need(self, *patterns: str) -> str:
         name = self.acq.first(*patterns)
         if name is None:
@@ -200,11 +209,7 @@ class DeviceContext:
 
     @cached_property
     def packages_json(self) -> list[packages_json.PackageRecord]:
-        name = self._need("packages.json")
-        try:
-            return packages_json.parse(self.text(name))
-        except packages_json.PackagesJsonError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return self._parsed(self._need("packages.json"), packages_json.parse, packages_json.PackagesJsonError)
 
     @cached_property
     def packages_json_file(self) -> str:
@@ -252,28 +257,21 @@ class DeviceContext:
     @cached_property
     def processes(self) -> tuple[str, list[processes.ProcessRecord]]:
         name = self._need("processes.json", "processes.txt", "ps.txt")
-        try:
-            text = self.text(name)
+
+        def parse(text: str) -> list[processes.ProcessRecord]:
             # AndroidQF with its collector writes JSON into processes.txt; without it, `ps -A` output
-            parse = processes.parse_json if _JSON_START.match(text) else processes.parse_ps
-            return name, parse(text)
-        except processes.ProcessesError as exc:
-            raise ArtefactError(name, str(exc)) from None
+            return (processes.parse_json if _JSON_START.match(text) else processes.parse_ps)(text)
+
+        return name, self._parsed(name, parse, processes.ProcessesError)
 
     def json_strings(self, base: str) -> tuple[str, list[tuple[str, int]]]:
         name = self._need(base)
-        try:
-            return name, json_lists.parse_strings(self.text(name))
-        except json_lists.JsonListError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return name, self._parsed(name, json_lists.parse_strings, json_lists.JsonListError)
 
     @cached_property
     def files(self) -> tuple[str, list[json_lists.FileEntry]]:
         name = self._need("files.json")
-        try:
-            return name, json_lists.parse_files(self.text(name))
-        except json_lists.JsonListError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return name, self._parsed(name, json_lists.parse_files, json_lists.JsonListError)
 
     # --- the package inventory ------------------------------------------------------------------------------
     @cached_property

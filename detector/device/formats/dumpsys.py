@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from stalkerlab.detector.device.formats.line_index import LineIndex
 
-_HEADER = r"^DUMP OF SERVICE (?:CRITICAL |HIGH )?([\w.\-/]+):[^\S\n]*$"
+# No "^": a pattern that starts with its literal is searched for at memory speed (then checked to start a line)
+_HEADER = r"DUMP OF SERVICE (?:CRITICAL |HIGH )?([\w.\-/]+):[^\S\n]*$"
 _HEADERS = {str: re.compile(_HEADER, re.M | re.A), bytes: re.compile(_HEADER.encode(), re.M)}
 _TRAILER = re.compile(r"^-{9} [\d.]+s was the duration of dumpsys ")
 
@@ -42,7 +43,9 @@ def split_sections(text: str | LineIndex, file: str) -> dict[str, list[Section]]
     index = _index(text)
     out: dict[str, list[Section]] = {}
     # the headers are found by one search of the whole text, not line by line
-    headers = [(index.number_at(m.start()), m.group(1)) for m in _HEADERS[type(index.data)].finditer(index.data)]
+    data = index.data
+    headers = [(index.number_at(m.start()), m.group(1)) for m in _HEADERS[type(data)].finditer(data)
+               if m.start() == 0 or data[m.start() - 1:m.start()] in ("\n", b"\n")]
     for k, (header_line, name) in enumerate(headers):
         end = headers[k + 1][0] - 1 if k + 1 < len(headers) else len(index)
         body = index.lines(header_line + 1, end)

@@ -26,6 +26,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # JSON text with no bracket outside a string (whole strings, escapes included); possessive, so never backtracking
 _BETWEEN_BRACKETS = re.compile(r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+")*+', re.S)
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
+# one member of an object holding no object or array: "key": value, (values: strings or scalars)
+_FLAT_MEMBER = re.compile(r'[ \t\n\r]*"((?:[^"\\]++|\\.)*+)"[ \t\n\r]*:[ \t\n\r]*("(?:[^"\\]++|\\.)*+"|[^,]*+),?',
+                          re.S)
 _OTHER_SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|[-+0-9.eE]++")
 
 
@@ -183,6 +186,15 @@ class JsonDocument:
         """{key: offset of its value} of the object at `pos`, which has been decoded already (so is valid);
         a repeated key gives its last offset, as its value is the last one."""
         text, out = self.text, {}
+        end = self._end_of_value(pos)
+        if text.find("{", pos + 1, end) < 0 and text.find("[", pos + 1, end) < 0:
+            # a flat object (most AndroidQF records): one regex pass, no Python step per character class
+            for m in _FLAT_MEMBER.finditer(text, pos + 1, end - 1):
+                key = m.group(1)
+                if "\\" in key:
+                    key = scanstring(text, m.start(1))[0]
+                out[visible(key) if self._surrogates else key] = m.start(2)
+            return out
         pos = self._skip(pos + 1)
         while text[pos:pos + 1] == '"':
             key, pos = scanstring(text, pos + 1)
