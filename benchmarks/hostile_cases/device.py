@@ -50,12 +50,13 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
-def dumpsys_package_lines(count: int) -> bytes:
-    """`dumpsys package` blocks, some with non-ASCII text as real dumps have (app labels, notifications)."""
+def dumpsys_package_text(size: int) -> bytes:
+    """`size` bytes of `dumpsys package` blocks, cut after a line; some lines non-ASCII, as in real dumps."""
     block = "".join(f"  Package [com.app{i}] (1a2b):\n    codePath=/data/app/~~x/com.app{i}\n"
                     f"    versionName=1.{i} \u00e9t\u00e9 \U0001f600\n    flags=[ HAS_CODE ALLOW_CLEAR_USER_DATA ]\n"
                     "    installerPackageName=com.android.vending\n" for i in range(50)).encode()
-    return block * (count // 250 + 1)
+    text = block * (size // len(block) + 1)
+    return text[:text.rindex(b"\n", 0, size) + 1]
 
 
 def zip_of_copies(path: Path, names: list[str], data: bytes) -> Path:
@@ -92,10 +93,10 @@ def case_sparse_2gb_dumpsys(workdir: Path) -> list[str]:
 
 
 def case_zip_of_40_members_of_15mib(workdir: Path) -> list[str]:
-    """2.5 MB zip of 40 loose dumpsys files of 15 MiB each (600 MiB): refused from the zip's directory"""
+    """4 MB zip of 40 loose dumpsys files of 15 MiB each (600 MiB): refused from the zip's directory"""
     names = [f"dumpsys_package_{i}.txt" for i in range(40)]
     return detect(workdir, "--device", zip_of_copies(workdir / "bomb.zip", names,
-                                                     dumpsys_package_lines(15 * 2**20 // 60)[:15 * 2**20]))
+                                                     dumpsys_package_text(15 * 2**20)))
 
 
 def case_files_json_40k_entries(workdir: Path) -> list[str]:
@@ -137,23 +138,18 @@ def case_packages_json_400mb(workdir: Path) -> list[str]:
 
 
 def case_dumpsys_at_its_budget(workdir: Path) -> list[str]:
-    """dumpsys.txt of 60 MiB of package blocks (with non-ASCII lines): the largest that is parsed"""
+    """dumpsys.txt of 63 MiB of package blocks (with non-ASCII lines): about the largest that is parsed"""
     folder = small_acquisition(workdir / "acq")
-    head = (folder / "dumpsys.txt").read_bytes()
     with open(folder / "dumpsys.txt", "ab") as out:
-        body = dumpsys_package_lines(2**20 // 60)
-        for _ in range(60 * 2**20 // len(body)):
-            out.write(body)
-    assert head
+        out.write(dumpsys_package_text(63 * 2**20))
     return detect(workdir, "--device", folder)
 
 
 def case_loose_dumpsys_files_past_the_acquisition_budget(workdir: Path) -> list[str]:
-    """four loose dumpsys files of 50 MiB each: the first two are parsed, the others named as over budget"""
+    """four loose dumpsys files of 50 MiB each: two are parsed, the other two named as over the budget"""
     folder = small_acquisition(workdir / "acq")
-    body = b"DUMP OF SERVICE package:\nPackages:\n" + dumpsys_package_lines(50 * 2**20 // 60)[:50 * 2**20]
     for service in ("package", "appops", "notification", "batterystats"):
-        (folder / f"dumpsys_{service}.txt").write_bytes(body)
+        (folder / f"dumpsys_{service}.txt").write_bytes(dumpsys_package_text(50 * 2**20))
     return detect(workdir, "--device", folder)
 
 

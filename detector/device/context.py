@@ -179,28 +179,44 @@ class DeviceContext:
         return None
 
     @cached_property
-    def _dumpsys(self) -> dict[str, list[dumpsys.Section]]:
+    def _dumpsys(self) -> tuple[dict[str, list[dumpsys.Section]], dict[str, ArtefactError]]:
+        """Sections by service, and the files that could not be read by the service they would have given
+        ("*" for a full dumpsys): a loose file over budget costs its own service, not every other one."""
         out: dict[str, list[dumpsys.Section]] = {}
+        refused: dict[str, ArtefactError] = {}
         for name in self.acq.find("dumpsys.txt") + self.acq.find("dumpstate.txt"):
-            lines = self.acq.lines(name)
+            try:
+                lines = self.acq.lines(name)
+            except ArtefactError as exc:
+                refused.setdefault("*", ArtefactError(exc.file, exc.problem))
+                continue
             found = dumpsys.split_sections(lines, name)
             if not found and dumpsys.looks_binary(lines):
-                raise ArtefactError(name, "not dumpsys text (binary data)")
+                refused.setdefault("*", ArtefactError(name, "not dumpsys text (binary data)"))
             for service, secs in found.items():
                 out.setdefault(service, []).extend(secs)
         for service, patterns in LOOSE_DUMPSYS.items():
             for pattern in patterns:
                 for name in self.acq.find(pattern):
-                    lines = self.acq.lines(name)
+                    try:
+                        lines = self.acq.lines(name)
+                    except ArtefactError as exc:
+                        refused.setdefault(service, ArtefactError(exc.file, exc.problem))
+                        continue
                     if dumpsys.looks_binary(lines):
-                        raise ArtefactError(name, "not dumpsys text (binary data)")
+                        refused.setdefault(service, ArtefactError(name, "not dumpsys text (binary data)"))
+                        continue
                     found = dumpsys.split_sections(lines, name)
                     out.setdefault(service, []).extend(found.get(service) or
                                                        ([] if found else [dumpsys.whole_file(lines, name, service)]))
-        return out
+        return out, refused
 
     def sections(self, service: str) -> list[dumpsys.Section]:
-        secs = self._dumpsys.get(service)
+        found, refused = self._dumpsys
+        problem = refused.get(service) or refused.get("*")
+        if problem:
+            raise ArtefactError(problem.file, problem.problem)
+        secs = found.get(service)
         if not secs:
             if self.acq.find("dumpsys.txt"):
                 raise NotCollected(f"dumpsys.txt has no '{service}' service")
