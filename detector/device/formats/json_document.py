@@ -162,7 +162,7 @@ class JsonDocument:
         while True:
             count += 1
             if max_items is not None and count > max_items:
-                raise JsonTextError(f"more than {max_items} {what}s: not read")
+                raise JsonTextError(f"{what} #{count}: no more than {max_items} are read")
             if max_chars is not None and self._end_of_value(pos, max_chars) is None:
                 raise JsonTextError(f"{what} #{count} (line {self.line_at(pos)}) is longer than "
                                     f"{max_chars / 2**20:g} MB: not read")
