@@ -7,7 +7,9 @@ same evidence always gives a byte-identical report.json.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from stalkerlab.detector.analysis.network import analyse_network
 from stalkerlab.detector.capture.flows import analyse_packets
 from stalkerlab.detector.capture.reader import CaptureError
 from stalkerlab.detector.device import analyse_device
+from stalkerlab.detector.device.formats.json_document import visible
 from stalkerlab.detector.findings import SAFETY_NOTE, Finding, TimelineRow
 from stalkerlab.detector.iocs import load_feeds
 from stalkerlab.detector.rules.engine import run_rules
@@ -37,18 +40,51 @@ class DetectInputs:
     rules: list[Path] = field(default_factory=list)
 
 
+_CHUNK = 1 << 20
+_ZEROS = bytes(_CHUNK)
+
+
+def _hash_file(handle, digest, buffer: bytearray) -> int:
+    """Feeds the file to `digest` in chunks through one reused buffer (a fresh 1 MB per read costs page
+    faults); the holes of a sparse file are fed as zeros without reading them (reading them would fill the
+    page cache with gigabytes of zeros). Returns the number of bytes hashed."""
+    fd, view = handle.fileno(), memoryview(buffer)
+    end, pos = os.fstat(fd).st_size, 0
+    while pos < end:
+        try:
+            data = os.lseek(fd, pos, os.SEEK_DATA)
+            hole = os.lseek(fd, data, os.SEEK_HOLE)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:          # no hole support: read everything
+                data, hole = pos, end
+            else:                                 # only a hole from here to the end
+                data = hole = end
+        for at in range(pos, data, _CHUNK):
+            digest.update(_ZEROS[:min(_CHUNK, data - at)])
+        os.lseek(fd, data, os.SEEK_SET)
+        left = min(hole, end) - data
+        while left > 0 and (count := handle.readinto(view[:min(_CHUNK, left)])):
+            digest.update(view[:count])
+            left -= count
+        pos = min(hole, end) - left               # a file cut short while read ends the hashing there
+        if left:
+            break
+    return pos
+
+
 def _sha256(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    if path.is_dir():
-        for item in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(str(item.relative_to(path)).encode() + b"\0")
-            digest.update(item.read_bytes())
-            size += item.stat().st_size
-    else:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
+    """SHA-256 of a file, or of a folder's files (relative name, NUL, bytes; in name order), streamed: a 2 GB
+    file in a device folder costs seconds, never 2 GB of memory."""
+    digest, size, buffer = hashlib.sha256(), 0, bytearray(_CHUNK)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for item in files:
+        if item is not path:
+            digest.update(os.fsencode(item.relative_to(path)) + b"\0")
+        try:
+            with open(item, "rb", buffering=0) as handle:
+                size += _hash_file(handle, digest, buffer)
+        except OSError as exc:
+            raise UserError(f"{item}: cannot read it to hash the evidence ({exc.strerror})") from None
     return digest.hexdigest(), size
 
 
@@ -109,7 +145,7 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         if path:
             # the capture was hashed while it was read
             digest, size = (facts.state.sha256, facts.state.size) if role == "pcap" else _sha256(Path(path))
-            manifest_inputs.append({"role": role, "path": Path(path).name, "sha256": digest, "size": size})
+            manifest_inputs.append({"role": role, "path": visible(Path(path).name), "sha256": digest, "size": size})
     return {
         "schema": REPORT_SCHEMA,
         "verdict": verdict.verdict,

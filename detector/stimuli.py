@@ -6,12 +6,17 @@ actions ("photo taken at 18:04:10, 2.1 MB sent to X at 18:04:19").
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from stalkerlab.detector.device.formats.json_document import JsonDocument, JsonTextError
+
 from stalkerlab.common.errors import UserError
 from stalkerlab.common.utc_time import epoch, iso
+
+# A session's actions are a few kB; more than this is not a stimuli file (and would be held whole in memory).
+MAX_STIMULI_BYTES = 2 * 2**20
+MAX_ACTIONS = 10_000
 
 
 @dataclass(frozen=True)
@@ -29,17 +34,26 @@ def parse_time(text: str) -> float:
 
 
 def load_stimuli(path: Path) -> list[Stimulus]:
+    """Actions sorted by time; text from the file reaches the report as `visible` text (a lone surrogate
+    escape stays "\\ud800"). A file that is not one is a UserError naming it."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_STIMULI_BYTES + 1)
     except OSError as exc:
         raise UserError(f"{path}: cannot read the stimuli file ({exc.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    if len(data) > MAX_STIMULI_BYTES:
+        raise UserError(f"{path}: larger than {MAX_STIMULI_BYTES // 2**20} MB, not a stimuli file")
+    try:
+        data = JsonDocument(data.decode("utf-8")).value()
+    except UnicodeDecodeError as exc:
         raise UserError(f"{path}: is not JSON ({exc})") from None
-    except RecursionError:
-        raise UserError(f"{path}: is not JSON (nested too deeply)") from None
+    except JsonTextError as exc:
+        raise UserError(f"{path}: {exc}") from None
     actions = data.get("actions") if isinstance(data, dict) else None
     if not isinstance(actions, list):
         raise UserError(f"{path}: expected {{\"actions\": [{{\"time\": ..., \"action\": ...}}]}}")
+    if len(actions) > MAX_ACTIONS:
+        raise UserError(f"{path}: more than {MAX_ACTIONS} actions, not a stimuli file")
     out = []
     for i, item in enumerate(actions):
         try:

@@ -8,6 +8,7 @@ driver turns either into the check's status and carries on with the next check.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,6 +40,7 @@ LOOSE_DUMPSYS = {
     "device_policy": ("dumpsys_device_policy*.txt",),
     "notification": ("dumpsys_notification*.txt",),
 }
+_JSON_START = re.compile(r"\s*[\[{]")
 SYSTEM_CODE_PATHS = ("/system/", "/product/", "/vendor/", "/system_ext/", "/apex/", "/odm/", "/oem/")
 
 
@@ -81,20 +83,16 @@ class DeviceContext:
     acq: Acquisition
     indicators: object | None = None
     findings: list[Finding] = field(default_factory=list)
-    _lines: dict[str, list[str]] = field(default_factory=dict)
 
     # --- raw access ----------------------------------------------------------------------------------
     def text(self, name: str) -> str:
         return self.acq.read_text(name)
 
     def line_text(self, file: str, line: int) -> str:
-        if file not in self._lines:
-            try:
-                self._lines[file] = self.text(file).splitlines()
-            except ArtefactError:
-                self._lines[file] = []
-        lines = self._lines[file]
-        return lines[line - 1].strip()[:500] if 0 < line <= len(lines) else ""
+        try:
+            return self.acq.lines(file).line(line).strip()[:500]
+        except ArtefactError:
+            return ""
 
     def evidence(self, file: str, line: int, text: str | None = None, time: float | None = None) -> Evidence:
         return Evidence(source="device", ref=f"{file}:{line}", file=file, line=line,
@@ -132,6 +130,15 @@ class DeviceContext:
         return None
 
     # --- parsed artefacts (each parsed once) ---------------------------------------------------------------
+    def _parsed(self, name: str, parse, error: type[Exception]):
+        """parse(text of `name`); its `error` becomes an ArtefactError naming the file, raised outside the
+        except block so that it does not keep the parser's frames (and the whole text) alive as its context."""
+        try:
+            return parse(self.text(name))
+        except error as exc:
+            problem = str(exc)
+        raise ArtefactError(name, problem)
+
     def _need(self, *patterns: str) -> str:
         name = self.acq.first(*patterns)
         if name is None:
@@ -172,28 +179,44 @@ class DeviceContext:
         return None
 
     @cached_property
-    def _dumpsys(self) -> dict[str, list[dumpsys.Section]]:
+    def _dumpsys(self) -> tuple[dict[str, list[dumpsys.Section]], dict[str, ArtefactError]]:
+        """Sections by service, and the files that could not be read by the service they would have given
+        ("*" for a full dumpsys): a loose file over budget costs its own service, not every other one."""
         out: dict[str, list[dumpsys.Section]] = {}
+        refused: dict[str, ArtefactError] = {}
         for name in self.acq.find("dumpsys.txt") + self.acq.find("dumpstate.txt"):
-            text = self.text(name)
-            found = dumpsys.split_sections(text, name)
-            if not found and dumpsys.looks_binary(text):
-                raise ArtefactError(name, "not dumpsys text (binary data)")
+            try:
+                lines = self.acq.lines(name)
+            except ArtefactError as exc:
+                refused.setdefault("*", ArtefactError(exc.file, exc.problem))
+                continue
+            found = dumpsys.split_sections(lines, name)
+            if not found and dumpsys.looks_binary(lines):
+                refused.setdefault("*", ArtefactError(name, "not dumpsys text (binary data)"))
             for service, secs in found.items():
                 out.setdefault(service, []).extend(secs)
         for service, patterns in LOOSE_DUMPSYS.items():
             for pattern in patterns:
                 for name in self.acq.find(pattern):
-                    text = self.text(name)
-                    if dumpsys.looks_binary(text):
-                        raise ArtefactError(name, "not dumpsys text (binary data)")
-                    found = dumpsys.split_sections(text, name)
+                    try:
+                        lines = self.acq.lines(name)
+                    except ArtefactError as exc:
+                        refused.setdefault(service, ArtefactError(exc.file, exc.problem))
+                        continue
+                    if dumpsys.looks_binary(lines):
+                        refused.setdefault(service, ArtefactError(name, "not dumpsys text (binary data)"))
+                        continue
+                    found = dumpsys.split_sections(lines, name)
                     out.setdefault(service, []).extend(found.get(service) or
-                                                       ([] if found else [dumpsys.whole_file(text, name, service)]))
-        return out
+                                                       ([] if found else [dumpsys.whole_file(lines, name, service)]))
+        return out, refused
 
     def sections(self, service: str) -> list[dumpsys.Section]:
-        secs = self._dumpsys.get(service)
+        found, refused = self._dumpsys
+        problem = refused.get(service) or refused.get("*")
+        if problem:
+            raise ArtefactError(problem.file, problem.problem)
+        secs = found.get(service)
         if not secs:
             if self.acq.find("dumpsys.txt"):
                 raise NotCollected(f"dumpsys.txt has no '{service}' service")
@@ -202,11 +225,7 @@ class DeviceContext:
 
     @cached_property
     def packages_json(self) -> list[packages_json.PackageRecord]:
-        name = self._need("packages.json")
-        try:
-            return packages_json.parse(self.text(name))
-        except packages_json.PackagesJsonError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return self._parsed(self._need("packages.json"), packages_json.parse, packages_json.PackagesJsonError)
 
     @cached_property
     def packages_json_file(self) -> str:
@@ -254,28 +273,21 @@ class DeviceContext:
     @cached_property
     def processes(self) -> tuple[str, list[processes.ProcessRecord]]:
         name = self._need("processes.json", "processes.txt", "ps.txt")
-        try:
-            text = self.text(name)
+
+        def parse(text: str) -> list[processes.ProcessRecord]:
             # AndroidQF with its collector writes JSON into processes.txt; without it, `ps -A` output
-            parse = processes.parse_json if text.lstrip().startswith(("[", "{")) else processes.parse_ps
-            return name, parse(text)
-        except processes.ProcessesError as exc:
-            raise ArtefactError(name, str(exc)) from None
+            return (processes.parse_json if _JSON_START.match(text) else processes.parse_ps)(text)
+
+        return name, self._parsed(name, parse, processes.ProcessesError)
 
     def json_strings(self, base: str) -> tuple[str, list[tuple[str, int]]]:
         name = self._need(base)
-        try:
-            return name, json_lists.parse_strings(self.text(name))
-        except json_lists.JsonListError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return name, self._parsed(name, json_lists.parse_strings, json_lists.JsonListError)
 
     @cached_property
     def files(self) -> tuple[str, list[json_lists.FileEntry]]:
         name = self._need("files.json")
-        try:
-            return name, json_lists.parse_files(self.text(name))
-        except json_lists.JsonListError as exc:
-            raise ArtefactError(name, str(exc)) from None
+        return name, self._parsed(name, json_lists.parse_files, json_lists.JsonListError)
 
     # --- the package inventory ------------------------------------------------------------------------------
     @cached_property

@@ -19,7 +19,9 @@ from stalkerlab.detector.device.formats import (
     dumpsys,
     dumpsys_package,
     getprop,
+    json_document,
     json_lists,
+    line_index,
     notification,
     packages_json,
     processes,
@@ -303,3 +305,106 @@ def test_packages_json_regressions_odd_types(text):
 def test_files_json_regressions_odd_types():
     (entry,) = json_lists.parse_files('[{"path": "x", "size": "big", "modified_time": true, "sha256": 5}]')
     assert (entry.size, entry.modified, entry.sha256) == (0, None, "")
+
+
+# --- the line index and the JSON document: what evidence lines and linear parsing stand on -----------------------
+
+def _reference_lines(text: str) -> list[str]:
+    """Lines as `grep -n` counts them: split at "\n", none after a final newline, a "\r" before it dropped."""
+    parts = text.split("\n") if text else []
+    if text.endswith("\n"):
+        parts.pop()
+    return [p[:-1] if p.endswith("\r") else p for p in parts]
+
+
+@fuzz(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n\r\x0c\u2028\u00e9", max_size=40), st.integers(1, 8), st.data())
+def test_line_index_counts_lines_as_grep_does(text, block, data):
+    expected = _reference_lines(text)
+    for source in (text, text.encode()):
+        index = line_index.LineIndex(source)
+        assert len(index) == len(expected)
+        assert [index.line(n) for n in range(1, len(expected) + 2)] == expected + [""]
+        first = data.draw(st.integers(1, len(expected) + 1))
+        last = data.draw(st.integers(first - 1, len(expected) + 1))
+        line_index._BLOCK_LINES, saved = block, line_index._BLOCK_LINES    # several blocks on short texts too
+        try:
+            assert list(index.lines(first, last)) == expected[first - 1:last]
+        finally:
+            line_index._BLOCK_LINES = saved
+        newline = "\n" if isinstance(source, str) else b"\n"
+        assert [index.number_at(i) for i in range(len(source))] == [source.count(newline, 0, i) + 1
+                                                                   for i in range(len(source))]
+
+
+def test_line_index_refuses_too_many_lines_before_building():
+    with pytest.raises(line_index.TooManyLines) as refused:
+        line_index.LineIndex(b"\n" * 1001, max_lines=1000)
+    assert (refused.value.count, refused.value.limit) == (1001, 1000)
+
+
+ANY_CHAR = st.characters(categories=("L", "N", "P", "S", "Z", "C"))       # "C" holds lone surrogates
+DOCUMENT = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                        | st.text(ANY_CHAR, max_size=6),
+                        lambda inner: st.lists(inner, max_size=3)
+                        | st.dictionaries(st.text(ANY_CHAR, max_size=4), inner, max_size=3), max_leaves=12)
+
+
+def _check_offsets(doc: json_document.JsonDocument, pos: int, value) -> None:
+    """Each offset the document gives decodes back to the value it stands for."""
+    decoded, _ = json.JSONDecoder().raw_decode(doc.text, pos)
+    assert json_document.visible_value(decoded) == value
+    if isinstance(value, dict):
+        at = doc.member_offsets(pos)
+        assert set(at) == set(value)
+        for key, offset in at.items():
+            _check_offsets(doc, offset, value[key])
+    elif isinstance(value, list):
+        offsets = doc.element_offsets(pos)
+        assert len(offsets) == len(value)
+        for offset, item in zip(offsets, value, strict=True):
+            _check_offsets(doc, offset, item)
+
+
+@fuzz(max_examples=200, deadline=None)
+@given(st.lists(DOCUMENT, max_size=4), st.sampled_from([None, 0, 2]), st.booleans())
+def test_json_document_elements_and_offsets_match_the_decoder(items, indent, ascii_only):
+    text = json.dumps(items, indent=indent, ensure_ascii=ascii_only)
+    if not ascii_only and any("\ud800" <= ch <= "\udfff" for ch in text):
+        return                           # not writable as UTF-8, so never read from a file
+    doc = json_document.JsonDocument(text)
+    got = list(doc.elements())
+    expected = json_document.visible_value(json.loads(text))
+    assert [value for _, value in got] == expected
+    for pos, value in got:
+        _check_offsets(doc, pos, value)
+        assert doc.line_at(pos) == text.count("\n", 0, pos) + 1
+    for value in expected:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")      # every string is writable as UTF-8
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("[1 2]", "not valid JSON (line 1: Expecting ',' delimiter)"), ("[1]\nx", "not valid JSON (line 2: Extra data)"),
+    ("[" + "[" * 5000 + "]" * 5000 + "]", "not valid JSON (nested too deeply)"),
+    ("[" + "9" * 5000 + "]", "not valid JSON (line 1: a number too long to read)"),
+    ('{"a": 1}', "expected a JSON list"), ("[" + '"x",' * 3 + '"x"]', "entry #4: no more than 3 are read"),
+    ('[1, ["' + "x" * 70_000 + '"]]', "entry #2 (line 1) is longer than 0.0625 MB: not read"),
+], ids=["delimiter", "extra", "deep", "long-number", "not-a-list", "too-many", "too-long"])
+def test_json_document_problems_are_one_line(text, problem):
+    with pytest.raises(json_document.JsonTextError) as refused:
+        list(json_document.JsonDocument(text).elements("entry", max_items=3, max_chars=65536))
+    assert str(refused.value).startswith(problem) and "\n" not in str(refused.value)
+
+
+def test_packages_json_lines_in_hostile_layouts():
+    one_line = json.dumps([{"name": f"com.a{i}", "installer": "x", "files": [{"sha256": "AB" * 32}]}
+                           for i in range(3)]) + "\n" * 1000
+    records = packages_json.parse(one_line)
+    assert {(r.line, r.installer_line, r.files[0].line) for r in records} == {(1, 1, 1)}
+    # the same certificate in two split APKs: each cites its own line
+    split = {"certificate": {"Sha1": "CD" * 20}}
+    text = json.dumps([{"name": "a", "files": [split, split]}], indent=1)
+    lines = text.split("\n")
+    (record,) = packages_json.parse(text)
+    first, second = (f.cert_line for f in record.files)
+    assert first < second and lines[first - 1] == lines[second - 1]

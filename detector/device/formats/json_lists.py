@@ -1,9 +1,18 @@
-"""AndroidQF's small JSON lists: root_binaries.json, mounts.json (strings), files.json (records)."""
+"""AndroidQF's JSON lists: root_binaries.json, mounts.json (strings), files.json (records).
+
+Each element's line is where that element (or its "path") starts in the text, so duplicates and escaped
+characters point at their own line, and a list of 40,000 records takes one pass.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+
+from stalkerlab.detector.device.formats.json_document import JsonDocument, JsonTextError, NotAList
+
+# files.json lists the files of shared storage and temporary folders: tens of thousands on a busy phone
+MAX_ENTRIES = 500_000
+MAX_ENTRY_CHARS = 64 * 1024
 
 
 class JsonListError(ValueError):
@@ -14,35 +23,25 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _load(text: str):
-    if not text.strip():
-        return []
+def _elements(doc: JsonDocument, what: str, expected: str):
+    if not doc.text or doc.text.isspace():
+        return
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise JsonListError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:        # [[[[... deeper than the JSON decoder can follow
-        raise JsonListError("not valid JSON (nested too deeply)") from None
-
-
-def _line_of(lines: list[str], value: str) -> int:
-    needle = json.dumps(value)
-    for n, line in enumerate(lines, 1):
-        if needle in line:
-            return n
-    return 1
+        yield from doc.elements(what, MAX_ENTRIES, MAX_ENTRY_CHARS)
+    except NotAList:
+        raise JsonListError(expected) from None
+    except JsonTextError as exc:
+        raise JsonListError(str(exc)) from None
 
 
 def parse_strings(text: str) -> list[tuple[str, int]]:
     """root_binaries.json / mounts.json: [(string, line)]"""
-    data = _load(text)
-    if not isinstance(data, list):
-        raise JsonListError("expected a JSON list")
-    lines = text.splitlines()
-    return [(item, _line_of(lines, item)) for item in data if isinstance(item, str)]
+    doc = JsonDocument(text)
+    return [(item, doc.line_at(pos)) for pos, item in _elements(doc, "entry", "expected a JSON list")
+            if isinstance(item, str)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     path: str
     size: int
@@ -52,16 +51,13 @@ class FileEntry:
 
 
 def parse_files(text: str) -> list[FileEntry]:
-    data = _load(text)
-    if not isinstance(data, list):
-        raise JsonListError("expected a JSON list of file records")
-    lines = text.splitlines()
+    doc = JsonDocument(text)
     out = []
-    for item in data:
+    for pos, item in _elements(doc, "file record", "expected a JSON list of file records"):
         if isinstance(item, dict) and isinstance(item.get("path"), str):
             mtime, size = item.get("modified_time"), item.get("size")
             out.append(FileEntry(item["path"], size if _number(size) else 0,
                                  float(mtime) if _number(mtime) and mtime > 0 else None,
                                  item["sha256"] if isinstance(item.get("sha256"), str) else "",
-                                 _line_of(lines, item["path"])))
+                                 doc.line_at(doc.member_offsets(pos)["path"])))
     return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
-_PID_KEY = re.compile(r'"pid"\s*:\s*(\d+)')
+from stalkerlab.detector.device.formats.json_document import JsonDocument, JsonTextError, NotAList
+from stalkerlab.detector.device.formats.line_index import split_lines
+
+# A phone runs a few hundred to a couple of thousand processes.
+MAX_PROCESSES = 100_000
+MAX_PROCESS_CHARS = 64 * 1024
 
 
 class ProcessesError(ValueError):
@@ -25,7 +28,7 @@ class ProcessRecord:
 
 def parse_ps(text: str) -> list[ProcessRecord]:
     """USER PID PPID VSZ RSS WCHAN ADDR S NAME, with an optional LABEL column first (ps -Z)."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     header_at = next((i for i, line in enumerate(lines) if "PID" in line.split() and "USER" in line.split()), None)
     if header_at is None:
         raise ProcessesError("no ps header line (USER PID PPID ...)")
@@ -46,29 +49,24 @@ def parse_ps(text: str) -> list[ProcessRecord]:
 
 
 def parse_json(text: str) -> list[ProcessRecord]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProcessesError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:        # [[[[... deeper than the JSON decoder can follow
-        raise ProcessesError("not valid JSON (nested too deeply)") from None
-    if not isinstance(data, list):
-        raise ProcessesError("expected a JSON list of processes")
-    pid_lines: dict[int, int] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        m = _PID_KEY.search(line)
-        if m:
-            pid_lines.setdefault(int(m.group(1)), n)
+    doc = JsonDocument(text)
     out = []
-    for item in data:
-        if not isinstance(item, dict):
-            continue
-        name = next((v for v in (item.get("name"), item.get("proc_name"), item.get("cmdline"))
-                     if isinstance(v, str) and v), "")
-        try:
-            pid, ppid = int(item.get("pid") or 0), int(item.get("ppid") or 0)
-        except (TypeError, ValueError, OverflowError):     # OverflowError: a pid of 1e400 is infinity
-            continue
-        out.append(ProcessRecord(str(item.get("user") or item.get("uid") or ""), pid, ppid, str(name),
-                                 str(item.get("label") or item.get("context") or ""), pid_lines.get(pid, 1)))
+    try:
+        for pos, item in doc.elements("process", MAX_PROCESSES, MAX_PROCESS_CHARS):
+            if not isinstance(item, dict):
+                continue
+            name = next((v for v in (item.get("name"), item.get("proc_name"), item.get("cmdline"))
+                         if isinstance(v, str) and v), "")
+            try:
+                pid, ppid = int(item.get("pid") or 0), int(item.get("ppid") or 0)
+            except (TypeError, ValueError, OverflowError):     # OverflowError: a pid of 1e400 is infinity
+                continue
+            at = doc.member_offsets(pos)
+            out.append(ProcessRecord(str(item.get("user") or item.get("uid") or ""), pid, ppid, str(name),
+                                     str(item.get("label") or item.get("context") or ""),
+                                     doc.line_at(at.get("pid", pos))))
+    except NotAList:
+        raise ProcessesError("expected a JSON list of processes") from None
+    except JsonTextError as exc:
+        raise ProcessesError(str(exc)) from None
     return out

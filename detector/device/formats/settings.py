@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from stalkerlab.detector.device.formats.line_index import split_lines
+
 
 def parse(text: str) -> dict[str, tuple[str, int]]:
     """{key: (value, line)}"""
     out: dict[str, tuple[str, int]] = {}
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(split_lines(text), 1):
         key, sep, value = line.partition("=")
         key = key.strip()
         if sep and key and " " not in key:
