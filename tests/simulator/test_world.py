@@ -8,8 +8,8 @@ import re
 import textwrap
 
 import pytest
-from stalkerlab.simulator.builders.instance import instantiate
 from stalkerlab.simulator.builders.traffic import build_traffic
+from stalkerlab.simulator.instance import instantiate
 from stalkerlab.simulator.world.catalogue import DOCUMENTATION_NETS, Catalogue
 
 from stalkerlab.common.errors import UserError
