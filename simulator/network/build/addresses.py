@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import random
 
-from stalkerlab.simulator.plan import Lan
+from stalkerlab.simulator.network.plan import Lan
 from stalkerlab.simulator.world.model import NetworkSetup
 
 # Big CDN-like pool for ordinary services; the two small documentation /24s for suspicious servers, so

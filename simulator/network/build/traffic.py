@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from faker import Faker
-from stalkerlab.simulator.builders.addresses import AddressBook, make_lan
+from stalkerlab.simulator.network.build.addresses import AddressBook, make_lan
 from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance, derived_rng
-from stalkerlab.simulator.plan import (
+from stalkerlab.simulator.network.plan import (
     Arp,
     CapturePlan,
     CertSpec,

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from stalkerlab.simulator.plan import CertSpec
+from stalkerlab.simulator.network.plan import CertSpec
 
 ISSUERS = {
     # name attributes, key seed of the (fictional) intermediate, its own issuer

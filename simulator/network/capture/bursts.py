@@ -12,7 +12,7 @@ from bisect import bisect_right
 from itertools import accumulate, repeat
 from operator import add, mul
 
-from stalkerlab.simulator.packets.frames import BulkUdp
+from stalkerlab.simulator.network.capture.frames import BulkUdp
 
 NEVER = 1 << 62                 # a timestamp after any capture (microseconds)
 PCAP_RECORD_HEADER = 16

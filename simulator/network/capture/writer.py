@@ -8,18 +8,16 @@ import heapq
 import random
 from pathlib import Path
 
-from stalkerlab.simulator.packets import messages, quic, tls
-from stalkerlab.simulator.packets.bursts import NEVER, BlockPool, Burst, Download
-from stalkerlab.simulator.packets.capture_file import (
+from stalkerlab.simulator.network.capture.bursts import NEVER, BlockPool, Burst, Download
+from stalkerlab.simulator.network.capture.capture_file import (
     pcap_header,
     pcap_record,
     pcapng_header,
     pcapng_record,
     write_atomic,
 )
-from stalkerlab.simulator.packets.certificates import chain_der
-from stalkerlab.simulator.packets.checksum import PayloadBuffer
-from stalkerlab.simulator.packets.frames import (
+from stalkerlab.simulator.network.capture.checksum import PayloadBuffer
+from stalkerlab.simulator.network.capture.frames import (
     ACK,
     FIN,
     PROTO_TCP,
@@ -32,7 +30,7 @@ from stalkerlab.simulator.packets.frames import (
     arp,
     mac_bytes,
 )
-from stalkerlab.simulator.plan import (
+from stalkerlab.simulator.network.plan import (
     Arp,
     CaptureIndex,
     CapturePlan,
@@ -44,6 +42,8 @@ from stalkerlab.simulator.plan import (
     TcpSession,
     UdpSession,
 )
+from stalkerlab.simulator.network.render import dhcp, dns, http, ntp, quic, tls
+from stalkerlab.simulator.network.render.certificates import chain_der
 
 BUFFER_BYTES = 1 << 21          # 2 MiB of "ciphertext" to slice payloads from
 TLS_RECORD_MAX = 16384
@@ -221,9 +221,9 @@ class TcpRenderer:
         if s.tls:
             t, tls13 = self.handshake(t)
         for h in s.http:
-            head = messages.http_request_head(h.method, h.host, h.path, h.headers, len(h.body))
+            head = http.http_request_head(h.method, h.host, h.path, h.headers, len(h.body))
             t = self.send(True, max(t, h.at), [head, h.body] if h.body else [head], h.tag)
-            resp = messages.http_response_head(h.status, t + self.rtt, h.response_headers, len(h.response_body))
+            resp = http.http_response_head(h.status, t + self.rtt, h.response_headers, len(h.response_body))
             t = self.send(False, t + self.rtt + 0.003, [resp, h.response_body] if h.response_body else [resp])
         for e in s.exchanges:
             t = max(t, e.at)
@@ -370,8 +370,8 @@ def render_udp(ctx: Context, s: UdpSession) -> None:
     sink, buf, rng = ctx.sink, ctx.buf, ctx.rng
     if s.kind == "ntp":
         t = s.start
-        sink.add(t, out.udp([messages.ntp_request(t)], buf), s.tag)
-        sink.add(t + s.rtt, back.udp([messages.ntp_response(t, t + s.rtt / 2, t + s.rtt / 2 + 0.0001)], buf))
+        sink.add(t, out.udp([ntp.ntp_request(t)], buf), s.tag)
+        sink.add(t + s.rtt, back.udp([ntp.ntp_response(t, t + s.rtt / 2, t + s.rtt / 2 + 0.0001)], buf))
         return
     if s.kind == "wireguard":
         t = s.start
@@ -408,8 +408,8 @@ def render_dns(ctx: Context, s: DnsLookup) -> None:
                     ctx.rng.randrange(0x10000))
     back = out.reverse(64, ctx.rng.randrange(0x10000))
     txid = ctx.rng.randrange(0x10000)
-    ctx.sink.add(s.at, out.udp([messages.dns_query(txid, s.name, s.qtype)], ctx.buf), s.tag)
-    response = messages.dns_response(txid, s.name, s.qtype, s.answers, s.ttl, s.rcode, s.cname)
+    ctx.sink.add(s.at, out.udp([dns.dns_query(txid, s.name, s.qtype)], ctx.buf), s.tag)
+    response = dns.dns_response(txid, s.name, s.qtype, s.answers, s.ttl, s.rcode, s.cname)
     ctx.sink.add(s.at + s.rtt, back.udp([response], ctx.buf))
 
 
@@ -417,13 +417,13 @@ def render_mdns(ctx: Context, s: Mdns) -> None:
     lan = ctx.lan
     v4 = Direction(ctx.phone_mac, bytes.fromhex("01005e0000fb"), lan.phone_ip, "224.0.0.251", 5353, 5353, 255,
                    PROTO_UDP, ctx.rng.randrange(0x10000))
-    ctx.sink.add(s.at, v4.udp([messages.mdns_query(s.name)], ctx.buf))
+    ctx.sink.add(s.at, v4.udp([dns.mdns_query(s.name)], ctx.buf))
     if lan.phone_ipv6:
         link_local = "fe80::" + lan.phone_mac.replace(":", "")[:4] + ":" + lan.phone_mac.replace(":", "")[4:8] \
             + ":" + lan.phone_mac.replace(":", "")[8:12]
         v6 = Direction(ctx.phone_mac, bytes.fromhex("3333000000fb"), link_local, "ff02::fb", 5353, 5353, 255,
                        PROTO_UDP, 0)
-        ctx.sink.add(s.at + 0.0004, v6.udp([messages.mdns_query(s.name)], ctx.buf))
+        ctx.sink.add(s.at + 0.0004, v6.udp([dns.mdns_query(s.name)], ctx.buf))
 
 
 def render_dhcp(ctx: Context, s: Dhcp) -> None:
@@ -435,15 +435,15 @@ def render_dhcp(ctx: Context, s: Dhcp) -> None:
     common = dict(client_mac=ctx.phone_mac, lease_s=lan.dhcp_lease_s, subnet_prefix=lan.subnet_prefix,
                   vendor_class=s.vendor_class)
     t = s.at
-    ctx.sink.add(t, out.udp([messages.dhcp(1, 1, xid, yiaddr="0.0.0.0", siaddr="0.0.0.0", hostname=lan.phone_hostname,
+    ctx.sink.add(t, out.udp([dhcp.dhcp(1, 1, xid, yiaddr="0.0.0.0", siaddr="0.0.0.0", hostname=lan.phone_hostname,
                                            server_id=None, requested=None, router=None, **common)], ctx.buf), "dhcp")
-    ctx.sink.add(t + 0.004, back.udp([messages.dhcp(2, 2, xid, yiaddr=lan.phone_ip, siaddr=lan.gateway_ip,
+    ctx.sink.add(t + 0.004, back.udp([dhcp.dhcp(2, 2, xid, yiaddr=lan.phone_ip, siaddr=lan.gateway_ip,
                                                     hostname=None, server_id=lan.gateway_ip, requested=None,
                                                     router=lan.gateway_ip, **common)], ctx.buf))
-    ctx.sink.add(t + 0.012, out.udp([messages.dhcp(1, 3, xid, yiaddr="0.0.0.0", siaddr="0.0.0.0",
+    ctx.sink.add(t + 0.012, out.udp([dhcp.dhcp(1, 3, xid, yiaddr="0.0.0.0", siaddr="0.0.0.0",
                                                    hostname=lan.phone_hostname, server_id=lan.gateway_ip,
                                                    requested=lan.phone_ip, router=None, elapsed=1, **common)], ctx.buf))
-    ctx.sink.add(t + 0.016, back.udp([messages.dhcp(2, 5, xid, yiaddr=lan.phone_ip, siaddr=lan.gateway_ip,
+    ctx.sink.add(t + 0.016, back.udp([dhcp.dhcp(2, 5, xid, yiaddr=lan.phone_ip, siaddr=lan.gateway_ip,
                                                     hostname=None, server_id=lan.gateway_ip, requested=None,
                                                     router=lan.gateway_ip, **common)], ctx.buf))
 

@@ -11,7 +11,7 @@ import ipaddress
 import struct
 from array import array
 
-from stalkerlab.simulator.packets.checksum import PayloadBuffer, bytes_sum, fold, pieces_bytes, pieces_sum
+from stalkerlab.simulator.network.capture.checksum import PayloadBuffer, bytes_sum, fold, pieces_bytes, pieces_sum
 
 ETH_IPV4 = 0x0800
 ETH_IPV6 = 0x86DD
