@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance
-from stalkerlab.simulator.network.build.traffic import TrafficFacts
+from stalkerlab.simulator.network.build.facts import TrafficFacts
 from stalkerlab.simulator.network.plan import CaptureIndex, CapturePlan
 
 from stalkerlab.common.utc_time import iso

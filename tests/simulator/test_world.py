@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 from stalkerlab.simulator.instance import instantiate
-from stalkerlab.simulator.network.build.traffic import build_traffic
+from stalkerlab.simulator.network import build_traffic
 from stalkerlab.simulator.world.catalogue import DOCUMENTATION_NETS, Catalogue
 
 from stalkerlab.common.errors import UserError

@@ -11,17 +11,15 @@ import ipaddress
 import random
 
 from stalkerlab.simulator.network.plan import Lan
+from stalkerlab.simulator.tables import table
 from stalkerlab.simulator.world.model import NetworkSetup
 
-# Big CDN-like pool for ordinary services; the two small documentation /24s for suspicious servers, so
-# that a learner's C2 address is not drowned among benign ones but still changes with the seed.
-BENIGN_V4 = ipaddress.ip_network("198.18.0.0/15")
-SUSPECT_V4 = (ipaddress.ip_network("203.0.113.0/24"), ipaddress.ip_network("198.51.100.0/24"))
-MISC_V4 = ipaddress.ip_network("192.0.2.0/24")
-INTERNET_V6 = ipaddress.ip_network("2001:db8::/32")
-
-# Organisationally unique identifiers of common home / shelter router vendors.
-ROUTER_OUIS = ("3c:37:86", "50:c7:bf", "b0:be:76", "c8:3a:35", "e4:8d:8c", "f4:f2:6d")
+_TABLE = table("network", "addresses")
+BENIGN_V4 = ipaddress.ip_network(_TABLE["benign_v4"])
+SUSPECT_V4 = tuple(ipaddress.ip_network(n) for n in _TABLE["suspect_v4"])
+MISC_V4 = ipaddress.ip_network(_TABLE["misc_v4"])
+INTERNET_V6 = ipaddress.ip_network(_TABLE["internet_v6"])
+ROUTER_OUIS = tuple(_TABLE["router_ouis"])
 
 
 def random_mac(rng: random.Random, oui: str | None = None) -> str:

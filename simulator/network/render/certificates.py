@@ -16,15 +16,19 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from stalkerlab.simulator.network.plan import CertSpec
+from stalkerlab.simulator.tables import table
 
-ISSUERS = {
-    # name attributes, key seed of the (fictional) intermediate, its own issuer
-    "letsencrypt": ([("C", "US"), ("O", "Let's Encrypt"), ("CN", "R11")], "stalkerlab-ca:letsencrypt-r11"),
-    "public-ca": ([("C", "US"), ("O", "Example Trust Services"), ("CN", "Example TLS RSA CA G2")],
-                  "stalkerlab-ca:example-trust-g2"),
-}
-ROOT = ([("C", "US"), ("O", "Stalkerlab Training Root (synthetic)"), ("CN", "Stalkerlab Training Root X1")],
-        "stalkerlab-ca:root")
+_AUTHORITIES = table("network", "certificate_authorities")
+
+
+def _authority(entry: dict) -> tuple[list[tuple[str, str]], str]:
+    """(name attributes, key seed) of a CA."""
+    return [(attribute, value) for attribute, value in entry["name"]], entry["key_seed"]
+
+
+ROOT = _authority(_AUTHORITIES["root"])
+ISSUERS = {issuer: _authority(entry) for issuer, entry in _AUTHORITIES["issuers"].items()}
+DEFAULT_ISSUER = _AUTHORITIES["default_issuer"]
 _OIDS = {"C": NameOID.COUNTRY_NAME, "O": NameOID.ORGANIZATION_NAME, "CN": NameOID.COMMON_NAME}
 _P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
@@ -71,7 +75,7 @@ def chain_der(spec: CertSpec) -> tuple[bytes, ...]:
     if spec.issuer == "self-signed":
         leaf = builder.issuer_name(subject).sign(key, hashes.SHA256(), ecdsa_deterministic=True)
         return (leaf.public_bytes(serialization.Encoding.DER),)
-    attrs, seed = ISSUERS.get(spec.issuer, ISSUERS["public-ca"])
+    attrs, seed = ISSUERS.get(spec.issuer, ISSUERS[DEFAULT_ISSUER])
     intermediate = _ca(attrs, seed, ROOT[0], ROOT[1])
     leaf = (builder.issuer_name(_name(attrs))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)

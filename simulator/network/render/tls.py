@@ -1,24 +1,34 @@
-"""TLS handshake messages as bytes: ClientHello profiles, ServerHello, certificate chains, records.
+"""TLS handshake messages as bytes: ClientHello, ServerHello, Certificate, records.
 
-Client profiles follow what the apps really send: Chrome (GREASE, h2, many extensions), OkHttp on
-Android (no GREASE) and a minimal custom stack (what some stalkerware ships).
+ClientHellos follow the client profiles of network/data/tls_clients.yml: Chrome (GREASE, h2, many
+extensions), OkHttp on Android (no GREASE) and a minimal custom stack (what some stalkerware ships).
 """
 
 from __future__ import annotations
 
 import random
 import struct
+from dataclasses import dataclass
 
-GREASE = (0x0A0A, 0x1A1A, 0x2A2A, 0x3A3A, 0x4A4A, 0x5A5A, 0x6A6A, 0x7A7A, 0x8A8A, 0x9A9A, 0xAAAA, 0xBABA)
-CIPHERS = {
-    "chrome": (0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC013, 0xC014, 0x009C,
-               0x009D, 0x002F, 0x0035),
-    "okhttp": (0x1301, 0x1302, 0x1303, 0xC02B, 0xC02C, 0xCCA9, 0xC02F, 0xC030, 0xCCA8, 0xC013, 0xC014, 0x009C,
-               0x009D, 0x002F, 0x0035),
-    "custom": (0xC02F, 0xC030, 0xC013, 0xC014, 0x009C, 0x002F, 0x0035),
-}
-SIG_ALGS = (0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601)
-GROUPS = {"chrome": (0x001D, 0x0017, 0x0018), "okhttp": (0x001D, 0x0017, 0x0018), "custom": (0x0017, 0x0018)}
+from stalkerlab.simulator.tables import table
+
+_CLIENTS = table("network", "tls_clients")
+GREASE = tuple(_CLIENTS["grease"])
+SIG_ALGS = tuple(_CLIENTS["signature_algorithms"])
+QUIC_CIPHERS = tuple(_CLIENTS["quic_ciphers"])
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    grease: bool
+    session_ticket: bool
+    ciphers: tuple[int, ...]
+    groups: tuple[int, ...]
+
+
+PROFILES = {name: ClientProfile(p["grease"], p["session_ticket"], tuple(p["ciphers"]), tuple(p["groups"]))
+            for name, p in _CLIENTS["profiles"].items()}
+DEFAULT_PROFILE = PROFILES[_CLIENTS["default_profile"]]
 
 HANDSHAKE, CCS, APPDATA, ALERT = 22, 20, 23, 21
 
@@ -49,14 +59,15 @@ def handshake(msg_type: int, body: bytes) -> bytes:
 
 def client_hello_body(sni: str | None, alpn: tuple[str, ...], profile: str, tls13: bool, rng: random.Random,
                       quic_params: bytes | None = None) -> bytes:
-    """The ClientHello handshake message (type 1)."""
-    grease = profile == "chrome"
-    g = rng.choice(GREASE)
-    ciphers = CIPHERS.get(profile, CIPHERS["okhttp"])
+    """The ClientHello handshake message (type 1) that `profile` sends."""
+    client = PROFILES.get(profile, DEFAULT_PROFILE)
+    grease = client.grease
+    g = rng.choice(GREASE)               # drawn for every profile: the draws that follow stay in step
+    ciphers = client.ciphers
     if not tls13:
         ciphers = tuple(c for c in ciphers if c >> 8 != 0x13)
     if quic_params is not None:
-        ciphers = (0x1301, 0x1302, 0x1303)
+        ciphers = QUIC_CIPHERS
     suites = ((g,) if grease else ()) + ciphers
     exts = []
     if grease:
@@ -66,10 +77,10 @@ def client_hello_body(sni: str | None, alpn: tuple[str, ...], profile: str, tls1
         exts.append(ext(0, _u16(b"\x00" + _u16(name))))
     exts.append(ext(23, b""))                                         # extended_master_secret
     exts.append(ext(0xFF01, b"\x00"))                                 # renegotiation_info
-    groups = ((g,) if grease else ()) + GROUPS.get(profile, GROUPS["okhttp"])
+    groups = ((g,) if grease else ()) + client.groups
     exts.append(ext(10, _u16(b"".join(struct.pack("!H", x) for x in groups))))
     exts.append(ext(11, _u8(b"\x00")))                                # ec_point_formats
-    if profile != "custom":
+    if client.session_ticket:
         exts.append(ext(35, b""))                                     # session_ticket
     if alpn:
         exts.append(ext(16, _u16(b"".join(_u8(p.encode()) for p in alpn))))
