@@ -3,7 +3,8 @@
 The traffic builder (`simulator/network/build/`) decides *what* the phone does: which names it looks up,
 which servers it connects to and how many bytes go each way, and when. The capture writer
 (`simulator/network/capture/`, with the protocol messages of `network/render/`) decides *how* that looks as
-frames: handshakes, segmentation, sequence numbers, checksums. This module is the contract between them: plain frozen dataclasses, no behaviour.
+frames: handshakes, segmentation, sequence numbers, checksums. This module is the contract between them: plain
+frozen dataclasses, no behaviour.
 
 Times are float seconds since the Unix epoch (UTC), on the scenario clock, never the wall clock.
 Addresses are text (IPv4 dotted or IPv6). "Internet" hosts are always in documentation or benchmark

@@ -12,7 +12,7 @@ import random
 
 from stalkerlab.simulator.network.plan import Lan
 from stalkerlab.simulator.tables import table
-from stalkerlab.simulator.world.model import NetworkSetup
+from stalkerlab.simulator.world.model import SMALLEST_LAN_PREFIX, NetworkSetup
 
 _TABLE = table("network", "addresses")
 BENIGN_V4 = ipaddress.ip_network(_TABLE["benign_v4"])
@@ -31,11 +31,21 @@ def random_mac(rng: random.Random, oui: str | None = None) -> str:
     return ":".join(f"{b:02x}" for b in [first] + [rng.randrange(256) for _ in range(5)])
 
 
+# An access point hands out addresses from the first ones up; on a home or shelter network the phone is
+# seldom among the first twenty.
+FIRST_PHONE_HOST = 19
+
+
 def make_lan(network: NetworkSetup, hostname: str, rng: random.Random) -> Lan:
     subnet = ipaddress.ip_network(network.subnet)
-    hosts = list(subnet.hosts())
-    gateway = hosts[0]
-    phone = hosts[rng.randrange(min(len(hosts) - 1, 19), len(hosts) - 1)]
+    if subnet.prefixlen > SMALLEST_LAN_PREFIX:
+        raise ValueError(f"{subnet} has no room for an access point and a phone (the catalogue refuses it)")
+    hosts = subnet.num_addresses - 2            # host k is network + 1 + k; never listed (a /8 has 16 million)
+    gateway = subnet.network_address + 1
+    if hosts - 1 > FIRST_PHONE_HOST:
+        phone = gateway + rng.randrange(FIRST_PHONE_HOST, hosts - 1)
+    else:                                       # a phone hotspot (/28) or smaller: any address but the gateway's
+        phone = gateway + rng.randrange(1, hosts)
     ipv6_prefix = None
     if network.ipv6:
         # a /64 inside 2001:db8::/32 for this LAN
