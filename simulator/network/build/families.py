@@ -28,10 +28,11 @@ def family_traffic(draft: Draft) -> None:
 
 
 def vendor_website_visit(draft: Draft, fi: FamilyInstance) -> None:
-    """The person (or the abuser) browses the vendor's sales website, a little after browsing starts."""
+    """The person (or the abuser) browses the vendor's sales website, a little after browsing starts (or the
+    first action, or the capture, when there is none)."""
     rng, inst = draft.rng, draft.inst
-    browse = [a for a in inst.actions if a.kind == "browse"] or [inst.actions[0]]
-    at = draft.start + browse[0].at_s + rng.uniform(20, 60)
+    browse = [a for a in inst.actions if a.kind == "browse"] or list(inst.actions[:1])
+    at = draft.start + (browse[0].at_s if browse else 0.0) + rng.uniform(20, 60)
     for i, site in enumerate(fi.family.websites[:2]):
         addr, t = resolve(draft, site, at + i * 0.4, ttl=300, browser=True)
         tag = draft.tag(f"website:{site}", f"first connection to the vendor's sales website {site}")
