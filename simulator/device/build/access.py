@@ -6,7 +6,7 @@ from __future__ import annotations
 from stalkerlab.simulator.device.build.draft import DAY, Draft
 from stalkerlab.simulator.device.permissions import OP_OF_PERMISSION, ORDINARY_APP_OPS, SPECIAL_ACCESS
 from stalkerlab.simulator.device.state import AppOp, AppOpAccess, Component, InstalledPackage
-from stalkerlab.simulator.device.system_packages import (
+from stalkerlab.simulator.device.build.system_packages import (
     BUILTIN_ACCESSIBILITY,
     DEFAULT_DEVICE_ADMINS,
     DEFAULT_NOTIFICATION_LISTENERS,

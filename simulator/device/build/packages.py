@@ -13,7 +13,7 @@ from stalkerlab.simulator.device.build.receivers import app_receivers, image_rec
 from stalkerlab.simulator.device.permissions import split_permissions
 from stalkerlab.simulator.device.signing import app_signer
 from stalkerlab.simulator.device.state import ApkFile, Component, InstalledPackage, PackageChange
-from stalkerlab.simulator.device.system_packages import (
+from stalkerlab.simulator.device.build.system_packages import (
     GOOGLE_APP_SIGNER,
     PACKAGE_INSTALLER,
     PLAY_STORE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from stalkerlab.simulator.device.build.draft import DAY, Draft
 from stalkerlab.simulator.device.state import InstalledPackage, Process
-from stalkerlab.simulator.device.system_packages import SYSTEM_UID_USERS
+from stalkerlab.simulator.device.build.system_packages import SYSTEM_UID_USERS
 from stalkerlab.simulator.tables import table
 
 _TABLE = table("device", "processes")

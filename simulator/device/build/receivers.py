@@ -3,7 +3,7 @@ apps declare all three; the image's own messaging and dialer apps are the benign
 
 from __future__ import annotations
 
-from stalkerlab.simulator.device.system_packages import SYSTEM_RECEIVERS
+from stalkerlab.simulator.device.build.system_packages import SYSTEM_RECEIVERS
 
 BOOT = "android.intent.action.BOOT_COMPLETED"
 SMS_RECEIVED = "android.provider.Telephony.SMS_RECEIVED"
