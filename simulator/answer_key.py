@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from stalkerlab.simulator.builders.traffic import TrafficFacts
 from stalkerlab.simulator.instance import FamilyInstance, ScenarioInstance
-from stalkerlab.simulator.plan import CaptureIndex, CapturePlan
+from stalkerlab.simulator.network.build.facts import TrafficFacts
+from stalkerlab.simulator.network.plan import CaptureIndex, CapturePlan
 
 from stalkerlab.common.utc_time import iso
 

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stalkerlab.simulator.answer_key import build_stimuli, build_truth
-from stalkerlab.simulator.builders.instance import instantiate
-from stalkerlab.simulator.builders.traffic import build_traffic
 from stalkerlab.simulator.device import build_device_state, write_androidqf
-from stalkerlab.simulator.instance import derived_rng
+from stalkerlab.simulator.instance import derived_rng, instantiate
+from stalkerlab.simulator.network import build_traffic, write_capture
 from stalkerlab.simulator.output_folder import StagedFolder, write_json_atomic
-from stalkerlab.simulator.packets import write_capture
 from stalkerlab.simulator.world.catalogue import Catalogue
 from stalkerlab.simulator.world.model import FamilyUse, Scenario
 

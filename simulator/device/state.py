@@ -1,7 +1,7 @@
 """The phone's state as plain data: what an acquisition would find, before any file is written.
 
-`build_device_state` (in `simulator.device.build`) fills these; the writers in `simulator.device.render_*`
-only format them. Times are float epoch seconds on the scenario clock; the writers print them in the
+`build_device_state` (in `simulator.device.build`) fills these; the modules of `simulator.device.render`
+only format them, one artefact each. Times are float epoch seconds on the scenario clock; the writers print them in the
 phone's local time zone, as Android does.
 """
 

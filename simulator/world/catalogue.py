@@ -16,6 +16,7 @@ from stalkerlab.simulator.world.model import (
     ENDPOINT_ROLES,
     ENDPOINT_TRANSPORTS,
     FAMILY_TYPES,
+    SMALLEST_LAN_PREFIX,
     TRANSPORTS,
     Action,
     AppProfile,
@@ -274,8 +275,14 @@ class Catalogue:
             lan = ipaddress.ip_network(network.subnet)
         except ValueError:
             raise net.fail("subnet", f"{network.subnet!r} is not a network like 192.168.40.0/24") from None
-        if not lan.is_private or lan.version != 4 or lan.prefixlen > 28:
-            raise net.fail("subnet", "must be a private IPv4 network of at least 16 addresses")
+        if lan.version != 4:
+            raise net.fail("subnet", f"{lan} is IPv6: give the Wi-Fi's private IPv4 network (a phone always gets "
+                                     "one) and add ipv6: true for IPv6 as well")
+        if not lan.is_private:
+            raise net.fail("subnet", f"{lan} is not a private network (use one like 192.168.40.0/24)")
+        if lan.prefixlen > SMALLEST_LAN_PREFIX:
+            raise net.fail("subnet", f"{lan} has no room for the access point, the phone and a broadcast address: "
+                                     "use a /30 or larger (an iPhone hotspot is 172.20.10.0/28)")
         net.reject_unknown()
 
         apps = []

@@ -162,8 +162,12 @@ class Action:
 class NetworkSetup:
     kind: str                      # shelter-wifi | home-wifi | hotspot
     ssid: str | None
-    subnet: str                    # private LAN, e.g. 192.168.40.0/24
+    subnet: str                    # private IPv4 LAN, e.g. 192.168.40.0/24, at most SMALLEST_LAN_PREFIX long
     ipv6: bool
+
+
+# A /30 is the smallest network with room for the access point, a phone and a broadcast address.
+SMALLEST_LAN_PREFIX = 30
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import struct
 from collections.abc import Callable, Iterable
 
 from hypothesis import strategies as st
-from stalkerlab.simulator.packets import messages, quic, tls
-from stalkerlab.simulator.packets.certificates import chain_der
-from stalkerlab.simulator.plan import CertSpec
+from stalkerlab.simulator.network.plan import CertSpec
+from stalkerlab.simulator.network.render import dns, http, quic, tls
+from stalkerlab.simulator.network.render.certificates import chain_der
 
 PHONE_V4, SERVER_V4 = bytes([192, 168, 1, 23]), bytes([203, 0, 113, 9])
 PHONE_V6, SERVER_V6 = bytes.fromhex("fd00" + "00" * 12 + "0017"), bytes.fromhex("20010db8" + "00" * 10 + "0009")
@@ -144,11 +144,11 @@ def pcapng(frames: Iterable[bytes], link: str = "ethernet", *, big_endian: bool 
 # --- payloads the detector parses -------------------------------------------------------------------------
 
 def dns_query(name: str = "c2.stalker.example", txid: int = 0x1234) -> bytes:
-    return messages.dns_query(txid, name, "A")
+    return dns.dns_query(txid, name, "A")
 
 
 def dns_response(name: str = "c2.stalker.example", txid: int = 0x1234) -> bytes:
-    return messages.dns_response(txid, name, "A", ("203.0.113.9",), 300, 0, "cdn.stalker.example")
+    return dns.dns_response(txid, name, "A", ("203.0.113.9",), 300, 0, "cdn.stalker.example")
 
 
 def client_hello(sni: str = "c2.stalker.example", tls13: bool = False) -> bytes:
@@ -170,7 +170,7 @@ def server_flight() -> bytes:
 
 
 def http_request(host: str = "c2.stalker.example") -> bytes:
-    return messages.http_request_head("POST", host, "/upload", (("User-Agent", "okhttp/4.12"),), 2048)
+    return http.http_request_head("POST", host, "/upload", (("User-Agent", "okhttp/4.12"),), 2048)
 
 
 def quic_initial(sni: str = "c2.stalker.example") -> bytes:

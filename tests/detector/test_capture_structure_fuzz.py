@@ -40,7 +40,7 @@ from capture_builders import (
 from fuzz_regressions.targets import capture, payloads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from stalkerlab.simulator.packets import quic, tls
+from stalkerlab.simulator.network.render import quic, tls
 
 FUZZ = settings(max_examples=60, deadline=timedelta(milliseconds=2000),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from stalkerlab.detector.device import analyse_device
-from stalkerlab.simulator.builders.instance import instantiate
 from stalkerlab.simulator.device import build_device_state, write_androidqf
-from stalkerlab.simulator.instance import derived_rng
+from stalkerlab.simulator.instance import derived_rng, instantiate
 from stalkerlab.simulator.world.catalogue import Catalogue
 from test_device_checks import FakeIndicators, assert_evidence_points_at_lines, by
 

@@ -7,10 +7,10 @@ import random
 import struct
 
 import pytest
-from stalkerlab.simulator.packets.bursts import BlockPool, Burst, Download
-from stalkerlab.simulator.packets.capture_file import pcap_record
-from stalkerlab.simulator.packets.checksum import PayloadBuffer
-from stalkerlab.simulator.packets.frames import PROTO_UDP, BulkUdp, Direction
+from stalkerlab.simulator.network.capture.bursts import BlockPool, Burst, Download
+from stalkerlab.simulator.network.capture.capture_file import pcap_record
+from stalkerlab.simulator.network.capture.checksum import PayloadBuffer
+from stalkerlab.simulator.network.capture.frames import PROTO_UDP, BulkUdp, Direction
 
 
 def directions(v6: bool, ident: int) -> tuple[Direction, Direction]:

@@ -8,8 +8,8 @@ import re
 import textwrap
 
 import pytest
-from stalkerlab.simulator.builders.instance import instantiate
-from stalkerlab.simulator.builders.traffic import build_traffic
+from stalkerlab.simulator.instance import instantiate
+from stalkerlab.simulator.network import build_traffic
 from stalkerlab.simulator.world.catalogue import DOCUMENTATION_NETS, Catalogue
 
 from stalkerlab.common.errors import UserError
@@ -166,7 +166,7 @@ def test_listed_certificates_are_the_real_signer_certificates(fid):
 
 @pytest.mark.slow
 def test_indicator_addresses_are_never_given_to_other_servers():
-    from stalkerlab.simulator.plan import DnsLookup, TcpSession, UdpSession
+    from stalkerlab.simulator.network.plan import DnsLookup, TcpSession, UdpSession
 
     indicator_ips = {ip for f in CATALOGUE.families.values() for ip in f.c2_ips}
     for sid in ("watchware-parental", "benign-busy-phone", "unknown-family"):

@@ -6,9 +6,29 @@ Data as tuples, behaviour as small methods, all randomness through the Faker ins
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from faker import Faker
 from faker.providers import BaseProvider
-from stalkerlab.simulator.instance import Persona
+
+
+@dataclass(frozen=True)
+class Persona:
+    full_name: str
+    first_name: str
+    manufacturer: str
+    model: str                 # marketing name, "Galaxy A54 5G"
+    model_code: str            # ro.product.model, "SM-A546B"
+    device: str                # ro.product.device, "a54x"
+    android_version: int
+    sdk: int
+    security_patch: str        # "2026-02-01"
+    build_id: str
+    hostname: str              # DHCP hostname and ro.product name shown on the Wi-Fi
+    serial: str
+    locale: str
+    timezone: str
+
 
 # (manufacturer, marketing name, ro.product.model, ro.product.device, hostname stem)
 PHONE_MODELS = (
