@@ -68,11 +68,29 @@ def interface_driver(iface: str) -> str | None:
 
 
 def in_network_namespace() -> bool:
-    """True inside a network namespace other than the host's (the one of process 1)."""
+    """True inside a network namespace other than the host's: not the one of process 1, or one that
+    `ip netns add` named (under /run/netns), for when process 1's cannot be read (a sandbox)."""
     try:
-        return os.stat("/proc/self/ns/net").st_ino != os.stat("/proc/1/ns/net").st_ino
+        ours = os.stat("/proc/self/ns/net").st_ino
     except OSError:
         return False          # cannot tell: treat as the host's, the careful answer
+    try:
+        if os.stat("/proc/1/ns/net").st_ino != ours:
+            return True
+    except OSError:
+        pass
+    try:
+        named = [entry.path for entry in os.scandir("/run/netns")]
+    except OSError:
+        return False
+    return any(_inode(path) == ours for path in named)
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def is_test_link(iface: str) -> bool:

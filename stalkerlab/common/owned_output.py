@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stalkerlab.common.atomic_files import (
@@ -105,14 +105,18 @@ class OwnedFolder:
 
     # -- the checks -----------------------------------------------------------------------------------
 
-    def check(self) -> None:
+    def check(self) -> _Contents | None:
+        """Refuse a bad target (UserError); returns what the target holds (None when it does not exist)."""
         if self.given.is_symlink() and not self.given.exists():
             raise UserError(f"{self.given}: is a symbolic link to nothing; give the folder itself")
         if self.target.exists() and not self.target.is_dir():
             raise UserError(f"{self.given}: exists and is not a folder")
         refuse_overlap(self.given, self.inputs)
-        if self.target.is_dir():
-            self._ownership(_Contents.of(self.target, made_by(self.command)))
+        if not self.target.is_dir():
+            return None
+        contents = _Contents.of(self.target, made_by(self.command))
+        self._ownership(contents)
+        return contents
 
     def _ownership(self, contents: _Contents) -> None:
         """Refuse a folder that is neither empty nor this command's own (unless --force)."""
@@ -190,12 +194,11 @@ class OwnedFolder:
         marker = json.dumps({"format": MARKER_FORMAT, "made_by": made_by(self.command),
                              "files": sorted(files), "complete": True}, indent=2) + "\n"
         try:
-            if not os.path.lexists(self.target):
+            current = self.check()                   # someone may have written into the folder meanwhile
+            if current is None:
                 write_text_atomic(new_set / MARKER, marker)
                 os.rename(new_set, self.target)       # a new folder appears complete, at once
                 return
-            self.check()                             # someone may have written into the folder meanwhile
-            current = _Contents.of(self.target, made_by(self.command))
             clashes = current.clashes(files)
             if clashes and not self.force:
                 raise UserError(f"{self.given}: holds {sorted(clashes)[0]!r}, which {made_by(self.command)} did "
@@ -222,7 +225,7 @@ class _Contents:
     def __init__(self, files: set[str], dirs: set[str], marked_by: str | None, listed: set[str], owner: str):
         self.files, self.dirs, self.marked_by = files, dirs, marked_by
         self.owned = (listed & files) if marked_by == owner else set()
-        self.owned_dirs = {str(p) for f in self.owned for p in Path(f).parents} - {"."}
+        self.owned_dirs = {d for f in self.owned for d in _ancestors(f)}
         self.entries = (files | dirs) - {MARKER}
 
     @classmethod
@@ -248,12 +251,21 @@ class _Contents:
     def clashes(self, new_files: set[str]) -> set[str]:
         """Files and folders not made by the owner that stand where one of its new files goes."""
         foreign_files = self.files - self.owned - {MARKER}
-        needed_dirs = {str(p) for f in new_files for p in Path(f).parents} - {"."}
+        needed_dirs = {d for f in new_files for d in _ancestors(f)}
         clash = {f for f in foreign_files if f in new_files or f in needed_dirs}
         clash |= {d for d in self.dirs - self.owned_dirs if d in new_files}
         # a foreign file below a name that is to become a file
-        clash |= {f for f in foreign_files if any(str(p) in new_files for p in Path(f).parents)}
+        clash |= {f for f in foreign_files if any(d in new_files for d in _ancestors(f))}
         return clash
+
+
+def _ancestors(rel: str) -> Iterator[str]:
+    """"a/b/c" -> "a/b", "a" (string work: this runs for every file of a crowded folder)."""
+    cut = rel.rfind("/")
+    while cut > 0:
+        rel = rel[:cut]
+        yield rel
+        cut = rel.rfind("/")
 
 
 def _walk(folder: Path, prefix: str, files: set[str], dirs: set[str]) -> None:
