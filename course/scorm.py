@@ -32,11 +32,6 @@ SITE_PREFIX = "site/"
 COMMAND = "course scorm"     # named in the zip's comment, so that a later run knows the file is its own
 OTHER_LANGUAGES = ("fr",)
 
-ET.register_namespace("", IMSCP)
-ET.register_namespace("adlcp", ADLCP)
-ET.register_namespace("xsi", XSI)
-
-
 def _track_runtime_data(layout: CourseLayout, track: Track, site_dir: Path) -> dict:
     pages = []
     for page in track.pages:
@@ -61,6 +56,10 @@ def _escape(text: str) -> str:
 
 
 def manifest_xml(tracks: list[Track], site_files: list[str], title: str = "Stalkerware Lab") -> bytes:
+    # ElementTree's prefixes are global and other libraries in the same process change them (WeasyPrint's PDF
+    # metadata takes the default one): set ours each time, not once at import, or the manifest gets ns0: tags
+    for prefix, uri in (("", IMSCP), ("adlcp", ADLCP), ("xsi", XSI)):
+        ET.register_namespace(prefix, uri)
     q = lambda ns, tag: f"{{{ns}}}{tag}"  # noqa: E731 - a local shorthand for namespaced tags
     root = ET.Element(q(IMSCP, "manifest"), {
         "identifier": "stalkerware-lab-course", "version": "1.0",

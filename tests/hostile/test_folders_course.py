@@ -4,7 +4,6 @@ the course; the SCORM and QTI zips replace only a zip the same command made."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import shutil
 import zipfile
@@ -13,15 +12,11 @@ from pathlib import Path
 import pytest
 from stalkerlab.course.layout import CourseLayout
 
-MARKER = ".stalkerlab-output.json"
+from tests.hostile.test_folders_simulate import MARKER, tree
+
 needs_course_tools = pytest.mark.skipif(
     not all(importlib.util.find_spec(m) for m in ("mkdocs", "material", "mkdocs_quiz", "mkdocs_static_i18n")),
     reason="the course build needs mkdocs, mkdocs-material, mkdocs-quiz and mkdocs-static-i18n")
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -15,12 +15,7 @@ from pathlib import Path
 import pytest
 from stalkerlab.simulator.simulate import prepare_scenario, simulate
 
-MARKER = ".stalkerlab-output.json"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.hostile.test_folders_simulate import MARKER, staging, tree
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +93,6 @@ def test_an_output_that_is_a_file_is_refused(run_cli, evidence, tmp_path):
     assert code == 2 and "exists and is not a folder" in err and blocker.read_text() == "not a folder"
 
 
-def _staging(parent: Path) -> list[Path]:
-    return [p for p in parent.iterdir() if ".stalkerlab-stage-" in p.name]
-
-
 @pytest.mark.slow
 def test_kill_9_of_a_rerun_while_the_pdf_is_made_leaves_the_previous_report_whole(run_cli, tmp_path):
     case_a, case_b = tmp_path / "a", tmp_path / "b"
@@ -117,7 +108,7 @@ def test_kill_9_of_a_rerun_while_the_pdf_is_made_leaves_the_previous_report_whol
     html = None
     deadline = time.monotonic() + 120
     while html is None and run.poll() is None and time.monotonic() < deadline:
-        found = [p for stage in _staging(out.parent) for p in stage.glob("out/report.html")]
+        found = [p for stage in staging(out.parent) for p in stage.glob("out/report.html")]
         html = found[0] if found else None
         time.sleep(0.01)
     assert html is not None, f"the run was never seen making its PDF: {run.stderr.read()!r}"
@@ -125,9 +116,9 @@ def test_kill_9_of_a_rerun_while_the_pdf_is_made_leaves_the_previous_report_whol
     run.send_signal(signal.SIGKILL)
     run.wait()
     assert tree(out) == before                             # case a's set only: json, html and pdf of one run
-    assert len(_staging(out.parent)) == 1
+    assert len(staging(out.parent)) == 1
     assert detect(run_cli, case_b, out, "--no-pdf")[0] == 0
-    assert _staging(out.parent) == []
+    assert staging(out.parent) == []
     report = json.loads((out / "report.json").read_text())
     capture_b = hashlib.sha256((case_b / "capture.pcap").read_bytes()).hexdigest()
     assert capture_b in [i["sha256"] for i in report["manifest"]["inputs"]] and not (out / "report.pdf").exists()

@@ -13,14 +13,9 @@ import pytest
 from stalkerlab.detector.iocs import load_feeds
 
 from tests.detector.test_iocs import ECHAP_YAML
+from tests.hostile.test_folders_simulate import MARKER, tree
 
-MARKER = ".stalkerlab-output.json"
 WATCHWARE_YAML = "- name: ParentWatch\n  type: watchware\n  packages: [com.parentwatch.example]\n"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

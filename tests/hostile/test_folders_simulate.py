@@ -128,7 +128,7 @@ def test_demo_reruns_keep_other_files_and_its_report_is_detects_own(run_cli, tmp
     assert not (out / "report" / "report.pdf").exists() and (out / "mine.txt").exists()
 
 
-def _staging(parent: Path) -> list[Path]:
+def staging(parent: Path) -> list[Path]:
     return [p for p in parent.iterdir() if ".stalkerlab-stage-" in p.name]
 
 
@@ -146,17 +146,17 @@ def test_kill_9_while_the_capture_is_written_keeps_the_previous_set_and_the_next
     part = None
     deadline = time.monotonic() + 120
     while part is None and run.poll() is None and time.monotonic() < deadline:
-        parts = [p for stage in _staging(tmp_path) for p in stage.rglob(".capture.pcap.stalkerlab-part-*")]
+        parts = [p for stage in staging(tmp_path) for p in stage.rglob(".capture.pcap.stalkerlab-part-*")]
         part = parts[0] if parts else None
         time.sleep(0.01)
     assert part is not None, f"the capture was never seen being written: {run.stderr.read()!r}"
     run.send_signal(signal.SIGKILL)
     run.wait()
-    leftover, = _staging(tmp_path)
+    leftover, = staging(tmp_path)
     assert _disk_bytes(leftover) > 50 << 20             # the pre-allocated capture, as the issue saw it
     assert tree(out) == before                          # the previous set, whole and alone
     assert simulate(run_cli, out, "--seed", "2")[0] == 0
-    assert _staging(tmp_path) == []                     # the next run of simulate removed the leftover
+    assert staging(tmp_path) == []                     # the next run of simulate removed the leftover
     assert set(tree(out)) == set(before) and tree(out) != before
 
 
@@ -166,9 +166,9 @@ def test_a_running_simulation_never_loses_its_staging_folder_to_another(run_cli,
     run = subprocess.Popen([sys.executable, "-m", "stalkerlab.cli", "simulate", "benign-busy-phone", "--duration", "5",
                             "--out", str(tmp_path / "a")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while not _staging(tmp_path) and run.poll() is None and time.monotonic() < deadline:
+    while not staging(tmp_path) and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert _staging(tmp_path), run.stderr.read()
+    assert staging(tmp_path), run.stderr.read()
     assert simulate(run_cli, tmp_path / "b")[0] == 0    # cleans abandoned staging in the same parent
     assert run.wait(timeout=120) == 0, run.stderr.read()
-    assert (tmp_path / "a" / "capture.pcap").is_file() and _staging(tmp_path) == []
+    assert (tmp_path / "a" / "capture.pcap").is_file() and staging(tmp_path) == []
