@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -151,9 +152,9 @@ class OwnedFolder:
 
     def _stage_parent(self) -> Path:
         """Beside the target, where a rename is atomic; inside an existing target when beside it is not
-        possible (the root of a USB stick, a folder in a read-only parent)."""
+        possible (a mount point such as a USB stick's root, a folder in a read-only parent)."""
         parent = self.target.parent
-        if self.target.is_dir() and (os.path.ismount(self.target) or not os.access(parent, os.W_OK)):
+        if self.target.is_dir() and (_is_mount_point(self.target) or not os.access(parent, os.W_OK)):
             return self.target
         return parent
 
@@ -257,6 +258,21 @@ class _Contents:
         # a foreign file below a name that is to become a file
         clash |= {f for f in foreign_files if any(d in new_files for d in _ancestors(f))}
         return clash
+
+
+def _is_mount_point(path: Path) -> bool:
+    """os.path.ismount misses a bind mount of a folder of the same file system; the kernel's list does not
+    (and a rename across any mount point fails)."""
+    if os.path.ismount(path):
+        return True
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    # field 5 is the mount point, with space, tab, newline and backslash written as octal escapes
+    points = {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), line.split()[4]) for line in lines
+              if len(line.split()) > 4}
+    return str(path.resolve()) in points
 
 
 def _ancestors(rel: str) -> Iterator[str]:

@@ -90,3 +90,11 @@ def test_a_feed_update_keeps_what_the_user_put_beside_it(run_cli, copy, tmp_path
     assert update(run_cli, copy, dest)[0] == 0
     assert not (dest / "watchware.yaml").exists()                     # its own, no longer in the feed
     assert load_feeds([dest], training=False).match_package("com.fakespy.agent")
+
+
+def test_an_export_never_overwrites_the_feed_it_was_made_from(run_cli, copy):
+    feed = copy / "ioc.yaml"
+    for out in (feed, copy / "export.json"):
+        code, _, err = run_cli("iocs", "export", "--format", "stix2", "--no-training", "--feed", copy, "--out", out)
+        assert code == 2 and "the input given as --feed" in err and err.count("\n") == 1
+    assert feed.read_text() == ECHAP_YAML and [p.name for p in copy.iterdir()] == ["ioc.yaml"]

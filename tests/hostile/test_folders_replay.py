@@ -138,6 +138,7 @@ def _on_a_terminal(capture, answer: bytes) -> tuple[int, str]:
     return code, seen.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_on_a_terminal_the_interface_name_must_be_typed(capture, loopback_listener):
     code, text = _on_a_terminal(capture, b"yes\n")
     assert code == 2 and "nothing was sent" in text and loopback_listener() == 0

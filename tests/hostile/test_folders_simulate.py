@@ -97,6 +97,23 @@ def test_the_output_may_not_hold_the_scenario_file(run_cli, tmp_path):
     assert [p.name for p in (tmp_path / "lab").iterdir()] == ["my-scenario.yml"]
 
 
+def test_a_mount_point_is_written_into_in_place(run_cli, tmp_path):
+    """The root of a USB stick: nothing can be renamed into it from beside it, so it is staged inside."""
+    stick = tmp_path / "USB STICK"
+    stick.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", stick, stick], capture_output=True).returncode:
+        pytest.skip("needs root and mount to make a mount point")
+    try:
+        assert simulate(run_cli, stick)[0] == 0
+        code, _, err = simulate(run_cli, stick, "--seed", "2")
+        assert code == 0, err
+        assert sorted(p.name for p in stick.iterdir()) == [MARKER, "capture.pcap", "device", "stimuli.json",
+                                                            "truth.json"]
+    finally:
+        subprocess.run(["umount", stick], check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["USB STICK"]
+
+
 def test_files_and_folders_take_the_users_umask(run_cli, tmp_path):
     previous = os.umask(0o027)
     try:
