@@ -101,6 +101,22 @@ def test_a_zip_replaces_only_a_zip_the_same_command_made(run_cli, checkout, tmp_
     assert not [p for p in tmp_path.iterdir() if ".stalkerlab-" in p.name]
 
 
+@needs_course_tools
+def test_a_killed_writers_temporary_zip_is_removed_and_a_live_ones_kept(run_cli, checkout, tmp_path):
+    import fcntl
+
+    dead = tmp_path / ".quiz.zip.stalkerlab-part-dead01"          # what kill -9 mid-write leaves
+    dead.write_bytes(b"PK half a zip")
+    live = tmp_path / ".quiz.zip.stalkerlab-part-live01"          # another writer, still at work
+    live.write_bytes(b"PK")
+    with open(live, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, err = run_cli("course", "--config", checkout / "course/mkdocs.yml", "qti", "--out",
+                               tmp_path / "quiz.zip", "--track", "police")
+        assert code == 0, err
+    assert not dead.exists() and live.exists()
+
+
 def test_a_zip_inside_an_input_is_refused(run_cli, checkout, tmp_path):
     site = tmp_path / "built"
     site.mkdir()
