@@ -30,6 +30,7 @@ from stalkerlab.common.atomic_files import (
     NEW,
     claimed_temp,
     is_abandoned,
+    write_bytes_atomic,
     write_text_atomic,
 )
 from stalkerlab.common.errors import UserError
@@ -205,13 +206,22 @@ class OwnedFolder:
                 raise UserError(f"{self.given}: holds {sorted(clashes)[0]!r}, which {made_by(self.command)} did "
                                 "not make, where one of its outputs goes; move it away or add --force")
             leaving = current.owned | clashes | (self.adopted & current.files)
+            previous_marker = (self.target / MARKER).read_bytes() if MARKER in current.files else None
             # while files move, the marker claims both sets, so a run killed here leaves nothing unclaimed
             write_text_atomic(self.target / MARKER, json.dumps(
                 {"format": MARKER_FORMAT, "made_by": made_by(self.command),
                  "files": sorted(leaving | files), "complete": False}, indent=2) + "\n")
-            old = self._stage / _STAGE_OLD
-            _move_out(self.target, "", leaving, current, old)
-            _move_in(new_set, self.target)
+            moves = _Moves(current, self._stage / _STAGE_OLD)
+            try:
+                moves.move_out(self.target, "", leaving)
+                moves.move_in(new_set, self.target)
+            except OSError:
+                moves.undo()
+                if previous_marker is None:
+                    (self.target / MARKER).unlink(missing_ok=True)
+                else:
+                    write_bytes_atomic(self.target / MARKER, previous_marker)
+                raise
             write_text_atomic(self.target / MARKER, marker)
         except OSError as exc:
             where = f": {exc.filename}" if exc.filename else ""
@@ -297,38 +307,58 @@ def _walk(folder: Path, prefix: str, files: set[str], dirs: set[str]) -> None:
                 files.add(rel)
 
 
-def _move_out(folder: Path, prefix: str, leaving: set[str], contents: _Contents, old: Path) -> None:
-    """Move the files in `leaving` (and folders holding nothing else) from `folder` into `old`."""
-    for name in sorted(os.listdir(folder)):
-        rel = prefix + name
-        path = folder / name
-        if rel == MARKER:
-            continue
-        if rel in leaving:
-            _rename_into(path, old / rel)
-        elif rel in contents.dirs and any(f.startswith(rel + "/") for f in leaving):
-            if contents.owned_dir(rel):
-                _rename_into(path, old / rel)         # one rename for a folder that is wholly the set's
-            else:
-                _move_out(path, rel + "/", leaving, contents, old)
-                if not os.listdir(path):
-                    os.rmdir(path)
+class _Moves:
+    """The renames of one commit, kept so that a commit that fails half-way (a folder made read-only, a
+    mount point inside the target) is undone: the previous set goes back, the new one back to staging."""
 
+    def __init__(self, contents: _Contents, old: Path):
+        self.contents, self.old = contents, old
+        self.done: list[tuple[Path, Path] | Path] = []     # (from, to) of a rename, or a folder removed
 
-def _move_in(new: Path, folder: Path) -> None:
-    for name in sorted(os.listdir(new)):
-        source, target = new / name, folder / name
-        if not os.path.lexists(target):
-            os.rename(source, target)
-        elif target.is_dir() and not target.is_symlink() and source.is_dir():
-            _move_in(source, target)
-        else:                                          # appeared since the check: never replaced unseen
-            raise FileExistsError(errno.EEXIST, "appeared while the results were moved in", str(target))
+    def rename(self, source: Path, destination: Path) -> None:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, destination)
+        self.done.append((source, destination))
 
+    def move_out(self, folder: Path, prefix: str, leaving: set[str]) -> None:
+        """Move the files in `leaving` (and folders holding nothing else) from `folder` into `old`."""
+        for name in sorted(os.listdir(folder)):
+            rel = prefix + name
+            path = folder / name
+            if rel == MARKER:
+                continue
+            if rel in leaving:
+                self.rename(path, self.old / rel)
+            elif rel in self.contents.dirs and any(f.startswith(rel + "/") for f in leaving):
+                if self.contents.owned_dir(rel):
+                    self.rename(path, self.old / rel)   # one rename for a folder that is wholly the set's
+                else:
+                    self.move_out(path, rel + "/", leaving)
+                    if not os.listdir(path):
+                        os.rmdir(path)
+                        self.done.append(path)
 
-def _rename_into(path: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(path, destination)
+    def move_in(self, new: Path, folder: Path) -> None:
+        for name in sorted(os.listdir(new)):
+            source, target = new / name, folder / name
+            if not os.path.lexists(target):
+                self.rename(source, target)
+            elif target.is_dir() and not target.is_symlink() and source.is_dir():
+                self.move_in(source, target)
+            else:                                      # appeared since the check: never replaced unseen
+                raise FileExistsError(errno.EEXIST, "appeared while the results were moved in", str(target))
+
+    def undo(self) -> None:
+        for step in reversed(self.done):
+            try:
+                if isinstance(step, Path):
+                    step.mkdir()
+                else:
+                    source, destination = step
+                    source.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(destination, source)
+            except OSError:
+                continue                               # best effort: the error itself is reported
 
 
 # -- single files (zip packages) -------------------------------------------------------------------------
