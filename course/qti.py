@@ -6,17 +6,16 @@ are fixed so that the same course gives a byte-identical file.
 
 from __future__ import annotations
 
-import os
-import tempfile
-import zipfile
 from pathlib import Path
 
 from stalkerlab.course.layout import CourseLayout
 from stalkerlab.course.quiz_bank import read_pages
 
+from stalkerlab.common.atomic_files import write_zip_atomic
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.owned_output import zip_marker
 
-ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+COMMAND = "course qti"     # named in the zip's comment, so that a later run knows the file is its own
 VERSIONS = ("1.2", "2.1")
 
 
@@ -70,20 +69,7 @@ def export(layout: CourseLayout, out: Path, version: str = "1.2", track_id: str 
     exporter = QTIExporter.create(collection, QTIVersion.from_string(version))
     entries = {"imsmanifest.xml": exporter.generate_manifest(), "assessment.xml": exporter.generate_assessment()}
     entries.update(exporter.generate_items())
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp_name, "w") as zf:
-            for name, text in entries.items():
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, text.encode("utf-8"))
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    write_zip_atomic(out, ((name, text.encode("utf-8")) for name, text in entries.items()),
+                     comment=zip_marker(COMMAND))
     return len(collection.quizzes)

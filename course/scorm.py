@@ -12,9 +12,6 @@ Layout of the zip:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import zipfile
 from importlib import resources
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -22,7 +19,9 @@ from xml.etree import ElementTree as ET
 from stalkerlab.course.layout import CourseLayout, Track
 from stalkerlab.course.quiz_bank import read_page
 
+from stalkerlab.common.atomic_files import write_zip_atomic
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.owned_output import MARKER, zip_marker
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -30,14 +29,8 @@ IMSMD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_FILES = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
 SITE_PREFIX = "site/"
-# Zip entries get a fixed time so that the same course gives a byte-identical package.
-ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+COMMAND = "course scorm"     # named in the zip's comment, so that a later run knows the file is its own
 OTHER_LANGUAGES = ("fr",)
-
-ET.register_namespace("", IMSCP)
-ET.register_namespace("adlcp", ADLCP)
-ET.register_namespace("xsi", XSI)
-
 
 def _track_runtime_data(layout: CourseLayout, track: Track, site_dir: Path) -> dict:
     pages = []
@@ -63,6 +56,10 @@ def _escape(text: str) -> str:
 
 
 def manifest_xml(tracks: list[Track], site_files: list[str], title: str = "Stalkerware Lab") -> bytes:
+    # ElementTree's prefixes are global and other libraries in the same process change them (WeasyPrint's PDF
+    # metadata takes the default one): set ours each time, not once at import, or the manifest gets ns0: tags
+    for prefix, uri in (("", IMSCP), ("adlcp", ADLCP), ("xsi", XSI)):
+        ET.register_namespace(prefix, uri)
     q = lambda ns, tag: f"{{{ns}}}{tag}"  # noqa: E731 - a local shorthand for namespaced tags
     root = ET.Element(q(IMSCP, "manifest"), {
         "identifier": "stalkerware-lab-course", "version": "1.0",
@@ -114,13 +111,6 @@ def validate_manifest(manifest: bytes, schema_dir: Path) -> list[str]:
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
 
 
-def _write_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
-
-
 def build_package(layout: CourseLayout, site_dir: Path, out: Path) -> dict:
     """Write the SCORM zip from an already built site. Returns a summary (tracks, files, questions)."""
     site_dir = Path(site_dir)
@@ -128,32 +118,26 @@ def build_package(layout: CourseLayout, site_dir: Path, out: Path) -> dict:
         raise UserError(f"{site_dir}: not a built course (no index.html)")
     tracks = layout.tracks()
     site_files = sorted(f"{SITE_PREFIX}{p.relative_to(site_dir).as_posix()}"
-                        for p in site_dir.rglob("*") if p.is_file())
+                        for p in site_dir.rglob("*") if p.is_file() and p != site_dir / MARKER)
     manifest = manifest_xml(tracks, site_files)
     errors = validate_manifest(manifest, layout.schema_dir)
     if errors:
         raise UserError(f"imsmanifest.xml: does not validate against SCORM 1.2: {errors[0]}")
     runtime = resources.files("stalkerlab.course").joinpath("sco/sco.js").read_bytes()
     summary = {"tracks": {}, "files": len(site_files)}
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp_name, "w") as zf:
-            _write_entry(zf, "imsmanifest.xml", manifest)
-            for name in SCHEMA_FILES:
-                _write_entry(zf, name, (layout.schema_dir / name).read_bytes())
-            _write_entry(zf, "scorm/sco.js", runtime)
-            for track in tracks:
-                data = _track_runtime_data(layout, track, site_dir)
-                summary["tracks"][track.id] = sum(p["questions"] for p in data["pages"])
-                _write_entry(zf, f"scorm/launch-{track.id}.html", _launch_page(track, data).encode("utf-8"))
-            for name in site_files:
-                _write_entry(zf, name, (site_dir / name[len(SITE_PREFIX):]).read_bytes())
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the package is meant to be shared
-        os.replace(tmp_name, out)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+
+    def entries():
+        yield "imsmanifest.xml", manifest
+        for name in SCHEMA_FILES:
+            yield name, (layout.schema_dir / name).read_bytes()
+        yield "scorm/sco.js", runtime
+        for track in tracks:
+            data = _track_runtime_data(layout, track, site_dir)
+            summary["tracks"][track.id] = sum(p["questions"] for p in data["pages"])
+            yield f"scorm/launch-{track.id}.html", _launch_page(track, data).encode("utf-8")
+        for name in site_files:
+            yield name, (site_dir / name[len(SITE_PREFIX):]).read_bytes()
+
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    write_zip_atomic(out, entries(), comment=zip_marker(COMMAND))
     return summary

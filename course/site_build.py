@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from stalkerlab.course.layout import CourseLayout
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.owned_output import OwnedFolder
 
 # Material prints a banner about MkDocs 2.0 on every run; it is noise for course authors.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -30,40 +29,28 @@ def _mkdocs():
     return load_config, build_command, (Abort, ConfigurationError)
 
 
-def build_site(layout: CourseLayout, out: Path, *, quiet: bool = True) -> Path:
-    """Build into `out` atomically: a failed build leaves a previous site untouched."""
+def build_site(layout: CourseLayout, out: Path, *, quiet: bool = True, force: bool = False) -> Path:
+    """Build into `out` by the rule of every command's folder (stalkerlab.common.owned_output): a failed build
+    leaves a previous site untouched, only files of an earlier build are replaced, never the course itself."""
     load_config, build_command, failures = _mkdocs()
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    out = Path(out)
     mkdocs_log = logging.getLogger("mkdocs")
     level = mkdocs_log.level
     if quiet:
         mkdocs_log.setLevel(logging.WARNING)
     try:
-        config = load_config(config_file=str(layout.config_file), site_dir=str(staging), strict=True)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build_command.build(config)
-        finally:
-            config.plugins.on_shutdown()
+        with OwnedFolder(out, "course build", inputs=[("the course", layout.course_dir)], force=force) as stage:
+            config = load_config(config_file=str(layout.config_file), site_dir=str(stage), strict=True)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build_command.build(config)
+            finally:
+                config.plugins.on_shutdown()
     except failures as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(exc) or "mkdocs build --strict failed (see the warnings above)") from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     finally:
         mkdocs_log.setLevel(level)
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)
-    return out
+    return out.resolve()
 
 
 def serve_site(layout: CourseLayout, port: int) -> None:

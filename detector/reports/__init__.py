@@ -2,7 +2,8 @@
 first, technical annex after, inline SVG timeline) and report.pdf (the same page on paper).
 
 report.json and report.html are written first and always; the PDF is extra, so a failure to make it
-is a warning, never a lost report.
+is a warning, never a lost report. The commands write the set into a staging folder
+(stalkerlab.common.owned_output) that is moved into place whole, so a report folder never mixes two runs.
 """
 
 from __future__ import annotations

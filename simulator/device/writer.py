@@ -1,16 +1,12 @@
 """Writing a DeviceState as an AndroidQF acquisition folder, and the index of its key artefact lines.
 
-The folder is written into a hidden sibling and renamed into place when complete, replacing any earlier
-folder of the same name whole (a stale file would contradict hashes.csv). hashes.csv comes last and
-lists the SHA-256 of every other file, as AndroidQF does.
+The folder must be new or empty (a stale file would contradict hashes.csv); `simulate` writes it inside its
+staging folder. hashes.csv comes last and lists the SHA-256 of every other file, as AndroidQF does.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from stalkerlab.simulator.device.marked_text import MarkedText
 from stalkerlab.simulator.device.render_dumpsys import render_dumpsys
 from stalkerlab.simulator.device.state import DeviceState, StoryEvent
 
+from stalkerlab.common.atomic_files import write_bytes_atomic
 from stalkerlab.common.errors import UserError
 
 # label in the marked text -> label in the index (per family package)
@@ -79,32 +76,19 @@ def write_androidqf(state: DeviceState, folder: Path) -> DeviceIndex:
 
 
 def _write_folder(folder: Path, blobs: dict[str, bytes], hashes: bytes) -> None:
-    parent = folder.parent
+    """Write into a new (or empty) folder: `simulate` builds it inside its staging folder, which moves the
+    whole set into place (stalkerlab.common.owned_output); files already there are never replaced."""
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: exists and is not a folder")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=parent))
-    except OSError as exc:
-        raise UserError(f"{folder}: cannot write the device folder here ({exc.strerror})") from None
-    old = None
-    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(folder.iterdir()):
+            raise UserError(f"{folder}: holds files already; the device folder is written into a new folder")
         for name, data in blobs.items():
-            (stage / name).write_bytes(data)
-        (stage / "hashes.csv").write_bytes(hashes)   # last, like AndroidQF
-        stage.chmod(0o755)                           # mkdtemp's 0700 would hide it from other users
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=parent))
-            os.rename(folder, old / folder.name)
-        os.rename(stage, folder)
+            write_bytes_atomic(folder / name, data)
+        write_bytes_atomic(folder / "hashes.csv", hashes)   # last, like AndroidQF
     except OSError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        if old is not None and (old / folder.name).exists() and not folder.exists():
-            os.rename(old / folder.name, folder)
         raise UserError(f"{folder}: cannot write the device folder ({exc.strerror})") from None
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _index(state: DeviceState, texts: dict) -> dict[str, dict[str, str]]:

@@ -16,7 +16,10 @@ def register(sub) -> None:
     actions = p.add_subparsers(dest="course_action", metavar="ACTION", required=True)
 
     b = actions.add_parser("build", help="build the static site in strict mode (works offline, from a USB stick)")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default: ./site)")
+    b.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: ./site): new, empty, or made by an earlier build")
+    b.add_argument("--force", action="store_true",
+                   help="write into a folder holding other files: replace only the files of the same names")
 
     s = actions.add_parser("serve", help="serve the course with live reload on 127.0.0.1 (for authors)")
     s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
@@ -24,31 +27,34 @@ def register(sub) -> None:
     sc = actions.add_parser("scorm", help="build a SCORM 1.2 package: one activity per track, reports score")
     sc.add_argument("--out", type=Path, required=True, help="the .zip to write")
     sc.add_argument("--site", type=Path, help="use this already built site instead of building one")
+    sc.add_argument("--force", action="store_true", help="replace an existing .zip that this command did not make")
 
     q = actions.add_parser("qti", help="export the self-check questions as a QTI package for an LMS")
     q.add_argument("--out", type=Path, required=True, help="the .zip to write")
     q.add_argument("--qti-version", default="1.2", choices=("1.2", "2.1"), help="QTI version (default 1.2)")
     q.add_argument("--track", help="only the questions of one track (police, support-workers, instructors)")
+    q.add_argument("--force", action="store_true", help="replace an existing .zip that this command did not make")
 
     actions.add_parser("check", help="check module structure and the safety rule in the course text")
 
 
-def _build(layout, out: Path) -> Path:
+def _build(layout, out: Path, force: bool = False) -> Path:
     from stalkerlab.course.site_build import BuildFailed, build_site
 
     try:
-        return build_site(layout, out)
+        return build_site(layout, out, force=force)
     except BuildFailed as exc:
         raise UserError(f"{layout.config_file}: mkdocs build --strict failed: {exc}") from exc
 
 
 def run(args) -> int:
+    from stalkerlab.common.owned_output import check_zip_output
     from stalkerlab.course.layout import CourseLayout
 
     layout = CourseLayout.find(args.config)
     action = args.course_action
     if action == "build":
-        out = _build(layout, args.out or Path("site"))
+        out = _build(layout, args.out or Path("site"), args.force)
         print(f"Built the course into {out}/ (open index.html, or upload with `stalkerlab course scorm`)")
         return 0
     if action == "serve":
@@ -60,10 +66,12 @@ def run(args) -> int:
         serve_site(layout, args.port)
         return 0
     if action == "scorm":
-        from stalkerlab.course.scorm import build_package
+        from stalkerlab.course.scorm import COMMAND, build_package
 
         if args.out.suffix.lower() != ".zip":
             raise UserError(f"{args.out}: the SCORM package must be a .zip file")
+        check_zip_output(args.out, COMMAND, inputs=[("the course", layout.course_dir), ("--site", args.site)],
+                         force=args.force)
         if args.site:
             summary = build_package(layout, args.site, args.out)
         else:
@@ -74,10 +82,11 @@ def run(args) -> int:
         print(f"Wrote {args.out}: SCORM 1.2, {summary['files']} site files, one activity per track: {tracks}")
         return 0
     if action == "qti":
-        from stalkerlab.course.qti import export
+        from stalkerlab.course.qti import COMMAND, export
 
         if args.out.suffix.lower() != ".zip":
             raise UserError(f"{args.out}: the QTI package must be a .zip file")
+        check_zip_output(args.out, COMMAND, inputs=[("the course", layout.course_dir)], force=args.force)
         count = export(layout, args.out, args.qti_version, args.track)
         print(f"Wrote {args.out}: QTI {args.qti_version}, {count} questions")
         return 0

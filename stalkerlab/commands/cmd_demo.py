@@ -11,16 +11,26 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help="simulate one infected phone and say what the files show",
                        description=f"Simulate the scenario {DEMO_SCENARIO} into a folder and explain the result.")
     p.add_argument("--out", type=Path, default=Path("stalkerlab-demo"),
-                   help="output folder (default ./stalkerlab-demo)")
+                   help="output folder (default ./stalkerlab-demo): new, empty, or made by an earlier demo")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding other files: replace only the files of the same names")
     p.add_argument("--seed", type=int, default=1, help="seed (default 1)")
 
 
 def run(args) -> int:
-    from stalkerlab.simulator.simulate import prepare_scenario, simulate
+    from stalkerlab.common.owned_output import OwnedFolder
+    from stalkerlab.detector.pipeline import DetectInputs, run_detection
+    from stalkerlab.detector.reports import write_report_files
+    from stalkerlab.simulator.simulate import SIMULATION_FILES, prepare_scenario, write_simulation
 
-    result = simulate(prepare_scenario(DEMO_SCENARIO), args.seed, args.out)
-    t = result.truth
-    out = result.out.resolve()
+    # the phone and its report are one set: they appear together in --out, or not at all
+    with OwnedFolder(args.out, "demo", force=args.force, names=SIMULATION_FILES) as stage:
+        t, _ = write_simulation(prepare_scenario(DEMO_SCENARIO), args.seed, stage)
+        report = run_detection(DetectInputs(stage / t["capture"]["file"], stage / "device", stage / "stimuli.json"))
+        # the report folder is detect's own, so that `detect --out DEMO/report` may later replace it
+        with OwnedFolder(stage / "report", "detect") as report_stage:
+            files = write_report_files(report, report_stage)
+    out = args.out.resolve()
     print(f"Stalkerware Lab demo: a simulated phone, seed {t['seed']} (synthetic data only).\n")
     print(f"Scenario: {t['title']}")
     print(f"Phone: {t['phone']['model']} (Android {t['phone']['android']}), "
@@ -43,16 +53,10 @@ def run(args) -> int:
         print(f"  After '{upload['action']}' it uploaded {upload['bytes']} bytes (packet {upload['packet']})")
     print(f"\n  Why: {t['explanation']}")
 
-    from stalkerlab.detector.pipeline import DetectInputs, run_detection
-    from stalkerlab.detector.reports import write_report_files
-
-    report = run_detection(DetectInputs(out / t["capture"]["file"], out / "device", out / "stimuli.json"))
-    (out / "report").mkdir(exist_ok=True)
-    files = write_report_files(report, out / "report")
     print("\nThe detector, run on the same files (offline, nothing contacted):")
     print(f"  Verdict: {report['verdict']} ({report['verdict_text']})")
     for family in report["families"]:
         print(f"  Family: {family['name']}, confidence {family['confidence']}")
-    print(f"  Report: {files.html}  (open it in a web browser)")
-    print(f"          {files.pdf}  (to print)" if files.pdf else f"  ({files.warnings[0]})")
+    print(f"  Report: {out / 'report' / files.html.name}  (open it in a web browser)")
+    print(f"          {out / 'report' / files.pdf.name}  (to print)" if files.pdf else f"  ({files.warnings[0]})")
     return 0

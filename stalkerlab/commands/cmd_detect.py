@@ -8,6 +8,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+REPORT_SET = ("report.json", "report.html", "report.pdf", "run.json")
+
 
 def register(sub) -> None:
     p = sub.add_parser("detect", help="analyse a capture and/or a phone's device folder; write the report",
@@ -20,45 +22,53 @@ def register(sub) -> None:
                    help="extra indicator feed: Echap ioc.yaml / watchware.yaml (or their folder), a STIX 2.1 "
                         "bundle, a TinyCheck JSON feed or a host list; repeatable")
     p.add_argument("--rules", type=Path, action="append", default=[], help="extra rule file or folder; repeatable")
-    p.add_argument("--out", type=Path, required=True, help="output folder for the report")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output folder for the report: new, empty, or made by an earlier detect; never an input "
+                        "or a folder holding one")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding other files: replace only the files of the same names")
     p.add_argument("--no-pdf", action="store_true",
                    help="skip report.pdf (faster; an older report.pdf in the folder is removed)")
 
 
 def run(args) -> int:
+    import json
+
     from stalkerlab.commands.progress_bar import bytes_progress
     from stalkerlab.common.atomic_files import write_text_atomic
-    from stalkerlab.common.errors import UserError
+    from stalkerlab.common.owned_output import OwnedFolder
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
     from stalkerlab.detector.reports import write_report_files
 
     started = datetime.now(timezone.utc)
+    inputs = [("--pcap", args.pcap), ("--device", args.device), ("--stimuli", args.stimuli),
+              *(("--feed", f) for f in args.feed), *(("--rules", r) for r in args.rules)]
+    folder = OwnedFolder(args.out, "detect", inputs=inputs, force=args.force, names=REPORT_SET)
+    folder.check()                 # a bad --out is refused before the analysis, not after it
     size = args.pcap.stat().st_size if args.pcap and args.pcap.is_file() else 0
     with bytes_progress("Reading the capture", size) as progress:
         report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules), progress)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{args.out}: cannot create the output folder ({exc.strerror})") from None
-    files = write_report_files(report, args.out, pdf=not args.no_pdf)
+    # report.json, report.html, report.pdf and run.json are one set: moved in together, or not at all
+    with folder as stage:
+        files = write_report_files(report, stage, pdf=not args.no_pdf)
+        outputs = sorted(p.name for p in (files.json, files.html, files.pdf) if p)
+        run_info = {"started": started.isoformat(timespec="seconds"),
+                    "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "host": platform.node(), "user": getpass.getuser(), "command": sys.argv,
+                    "tool_version": report["manifest"]["tool"]["version"],
+                    "outputs": outputs, "warnings": files.warnings}
+        write_text_atomic(stage / "run.json", json.dumps(run_info, indent=2) + "\n")
     for warning in files.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    import json
-    run_info = {"started": started.isoformat(timespec="seconds"),
-                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "host": platform.node(), "user": getpass.getuser(), "command": sys.argv,
-                "tool_version": report["manifest"]["tool"]["version"],
-                "outputs": sorted(p.name for p in (files.json, files.html, files.pdf) if p),
-                "warnings": files.warnings}
-    write_text_atomic(args.out / "run.json", json.dumps(run_info, indent=2) + "\n")
     print(f"Verdict: {report['verdict']}")
     print(f"  {report['verdict_text']}")
     for reason in report["verdict_reasons"]:
         print(f"  - {reason['text']}")
     for family in report["families"]:
         print(f"  Family: {family['name']} ({family['type']}, confidence {family['confidence']})")
-    print(f"Report: {files.html.resolve()}")
-    for path in (files.pdf, files.json):
-        if path:
-            print(f"        {path.resolve()}")
+    out = args.out.resolve()
+    print(f"Report: {out / 'report.html'}")
+    for name in ("report.pdf", "report.json"):
+        if name in outputs:
+            print(f"        {out / name}")
     return 0

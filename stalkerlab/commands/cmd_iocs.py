@@ -27,12 +27,24 @@ def register(sub) -> None:
     export = actions.add_parser("export", parents=[feed_args], help="write the loaded set as STIX 2.1, "
                                 "Suricata rules or a TinyCheck feed")
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
-    export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    export.add_argument("--out", type=Path, help="output file (default: standard output); never one of the feeds")
     update = actions.add_parser("update", help="download Echap's current feed into a local folder",
-                                description="Download Echap's stalkerware-indicators, check it, and install it "
-                                            "with a provenance record. Use the folder with --feed.")
-    update.add_argument("--source", help="zip archive or folder URL of the feed (default: Echap's GitHub archive)")
-    update.add_argument("--dir", type=Path, help="feed folder (default: $XDG_DATA_HOME/stalkerlab/feeds/echap)")
+                                description="Download Echap's stalkerware-indicators over https, check it, and "
+                                            "install it with a provenance record (source, commit and who stated "
+                                            "it, redirects, SHA-256 of every file). Use the folder with --feed.")
+    update.add_argument("--source", help="https URL of a zip archive, or of a folder of raw files (ending in /); "
+                                         "{commit} in it is replaced by the commit (default: the archive of the "
+                                         "commit GitHub states for Echap's master branch)")
+    update.add_argument("--commit-url", help="https URL where a server states the commit to fetch (default for the "
+                                             "default source: GitHub's API)")
+    update.add_argument("--commit", help="pin the commit (40 hexadecimal digits) instead of asking for it")
+    update.add_argument("--sha256", help="pin the SHA-256 of the archive (or local file); anything else is refused")
+    update.add_argument("--local", action="store_true",
+                        help="allow --source to be a local folder, zip or feed file (recorded as a local copy)")
+    update.add_argument("--dir", type=Path, help="feed folder (default: $XDG_DATA_HOME/stalkerlab/feeds/echap): "
+                                                 "new, empty, or made by an earlier update")
+    update.add_argument("--force", action="store_true",
+                        help="write into a folder holding other files: replace only the files of the same names")
 
 
 def _feed_options():
@@ -101,11 +113,14 @@ def _show(args) -> int:
 def _export(args) -> int:
     from stalkerlab.common.atomic_files import write_text_atomic
     from stalkerlab.common.errors import UserError
+    from stalkerlab.common.owned_output import refuse_overlap
     from stalkerlab.detector.iocs.stix_bundle import export_stix_bundle
     from stalkerlab.detector.iocs.suricata_rules import export_suricata_rules
     from stalkerlab.detector.iocs.tinycheck_json import export_tinycheck_json
 
     exporters = {"stix2": export_stix_bundle, "suricata": export_suricata_rules, "tinycheck": export_tinycheck_json}
+    if args.out is not None:
+        refuse_overlap(args.out, [("--feed", f) for f in args.feed], what="output file")
     text = exporters[args.format](_load(args))
     if args.out is None:
         sys.stdout.write(text)
@@ -122,10 +137,15 @@ def _update(args) -> int:
     from stalkerlab.detector.iocs.feed_update import DEFAULT_SOURCE, default_feed_dir, update_feed
 
     dest = args.dir or default_feed_dir()
-    provenance = update_feed(args.source or DEFAULT_SOURCE, dest)
+    provenance = update_feed(args.source or DEFAULT_SOURCE, dest, commit_url=args.commit_url, commit=args.commit,
+                             sha256=args.sha256, local=args.local, force=args.force)
     print(f"Feed updated in {dest}")
-    print(f"  source:    {provenance['source']}")
-    print(f"  retrieved: {provenance['retrieved']}   commit: {provenance['commit'] or 'unknown'}")
+    print(f"  source:    {provenance['source']} ({provenance['transport']})")
+    for download in provenance["downloads"]:
+        for redirect in download.get("redirects", ()):
+            print(f"  redirected to {redirect}")
+    print(f"  retrieved: {provenance['retrieved']}   commit: {provenance['commit'] or 'unknown'}"
+          + (f" ({provenance['commit_from']})" if provenance["commit_from"] else ""))
     for name, digest in provenance["files"].items():
         print(f"  {name:<15} sha256 {digest}")
     print(f"Use it with: stalkerlab detect --feed {dest} ...")

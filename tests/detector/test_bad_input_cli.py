@@ -15,18 +15,25 @@ import pytest
 from capture_builders import pcap, pcapng_block, pcapng_section, seed_capture
 from fuzz_regressions.targets import seed_acquisition, zip_bytes
 
+MARKER = ".stalkerlab-output.json"
 OLD_REPORT = {"report.json": '{"verdict": "from an earlier run"}\n', "report.html": "<p>earlier</p>\n",
               "run.json": "{}\n"}
 
 
-@pytest.fixture
-def out(tmp_path) -> Path:
-    """An output folder holding an earlier report, to check that a failed run leaves it alone."""
-    folder = tmp_path / "report"
+def earlier_report(folder: Path) -> Path:
+    """An output folder holding an earlier report, to check that a failed run leaves it alone. Its marker
+    says detect made it (README: what the commands promise about the folders they write)."""
     folder.mkdir()
     for name, text in OLD_REPORT.items():
         (folder / name).write_text(text)
+    (folder / MARKER).write_text(json.dumps({"format": "stalkerlab-output/1", "made_by": "stalkerlab detect",
+                                             "files": sorted(OLD_REPORT), "complete": True}))
     return folder
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    return earlier_report(tmp_path / "report")
 
 
 def detect(run_cli, out: Path, **inputs: Path) -> tuple[int, str, dict | None]:
@@ -40,7 +47,7 @@ def detect(run_cli, out: Path, **inputs: Path) -> tuple[int, str, dict | None]:
         assert any(str(p) in err for p in inputs.values()), f"the error names no input: {err}"
         assert {n: (out / n).read_text() for n in OLD_REPORT} == OLD_REPORT, "a failed run touched the old report"
         return code, err, None
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "temporary files left in --out"
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [MARKER], "temporary files left in --out"
     return code, err, json.loads((out / "report.json").read_text())
 
 
@@ -100,10 +107,7 @@ def assert_cuts_partial_or_refused(run_cli, tmp_path, whole: bytes, cuts: list[i
     for cut in cuts:
         capture = tmp_path / f"cut-{cut}.pcap"
         capture.write_bytes(whole[:cut])
-        out = tmp_path / f"out-{cut}"
-        out.mkdir()
-        for name, text in OLD_REPORT.items():
-            (out / name).write_text(text)
+        out = earlier_report(tmp_path / f"out-{cut}")
         code, _err, report = detect(run_cli, out, pcap=capture)
         if code == 0 and report["coverage"]["capture"]["truncated"]:
             assert_partial_capture(report)

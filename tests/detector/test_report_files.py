@@ -68,7 +68,7 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(detect_case, 
     out.mkdir()
     (out / "report.pdf").write_bytes(b"%PDF-1.7 from another analysis")
     monkeypatch.setitem(sys.modules, "weasyprint", None)   # what `import weasyprint` meets when it is absent
-    code, stdout, err = detect_case(phone, out)
+    code, stdout, err = detect_case(phone, out, "--force")   # a folder detect did not mark: --force
     assert code == 0
     assert err.startswith("warning: report.pdf not written: WeasyPrint is not usable") and err.count("\n") == 1
     assert not (out / "report.pdf").exists()
@@ -77,13 +77,15 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(detect_case, 
     assert "report.pdf" not in stdout
     run = json.loads((out / "run.json").read_text())
     assert run["outputs"] == ["report.html", "report.json"] and run["warnings"][0].startswith("report.pdf not")
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "no temporary file left behind"
+    hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert hidden == [".stalkerlab-output.json"], "no temporary file left behind, only the folder's marker"
 
 
 def test_no_pdf_writes_json_and_html_only(detect_case, phone, tmp_path):
     code, _, err = detect_case(phone, tmp_path / "r", "--no-pdf")
     assert code == 0 and not err
-    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["report.html", "report.json", "run.json"]
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [".stalkerlab-output.json", "report.html",
+                                                                  "report.json", "run.json"]
 
 
 @pytest.mark.slow

@@ -480,14 +480,17 @@ def test_bugreport_zip_carries_the_same_dumpsys(infected):
     assert ours["accessibility"] == sections((folder / "dumpsys.txt").read_text())["accessibility"]
 
 
-def test_write_replaces_a_folder_whole_and_reports_unwritable_places(tmp_path):
+def test_write_never_replaces_files_and_reports_unwritable_places(tmp_path):
     instance = make_instance([installed()])
     target = tmp_path / "device"
     target.mkdir()
     (target / "stale.txt").write_text("old")
-    write(tmp_path, instance)
-    assert not (target / "stale.txt").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["device"]     # no temp folders left
+    with pytest.raises(UserError, match="holds files already"):      # simulate stages it in a new folder
+        write(tmp_path, instance)
+    assert [p.name for p in target.iterdir()] == ["stale.txt"]
+    write(tmp_path, instance, name="new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["device", "new"]     # no temp files left
+    assert not [p for p in (tmp_path / "new").iterdir() if p.name.startswith(".")]
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(UserError, match="file"):

@@ -52,7 +52,7 @@ def test_a_bad_scenario_file_leaves_nothing_behind(run_cli, tmp_path):
     code, _, err = run_cli("simulate", bad, "--out", tmp_path / "o")
     assert code == 2 and "expected_verdict" in err and str(bad) in err
     assert not (tmp_path / "o").exists()
-    assert not list(tmp_path.glob(".o.partial-*"))
+    assert not list(tmp_path.glob(".o.stalkerlab-*"))
 
 
 def test_existing_output_is_replaced_whole(run_cli, tmp_path):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import struct
-import tempfile
 from pathlib import Path
 
-from stalkerlab.common.atomic_files import current_umask
+from stalkerlab.common.atomic_files import atomic_writer
 
 LINKTYPE_ETHERNET = 1
 SNAPLEN = 262144
@@ -49,27 +47,11 @@ def pcapng_record(ts: int, frame: bytes) -> bytes:
 
 
 def write_atomic(path: Path, header: bytes, chunks, size: int | None = None) -> int:
-    """Write `header` then `chunks` to a temp file renamed into place; returns the size written.
+    """Write `header` then `chunks` atomically (stalkerlab.common.atomic_files); returns the size written.
 
-    `size`, the expected total when known, is reserved up front: the file system then allocates the
-    blocks at once instead of at every write, which is most of the cost of a gigabyte capture. Chunks
-    of 256 KiB or more go straight to the file, smaller ones through the buffer."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())         # mkstemp makes 0600; users expect their umask
-        if size:
-            try:
-                os.posix_fallocate(fd, 0, size)
-            except OSError:
-                pass                                     # not supported here: blocks come as written
-        with os.fdopen(fd, "wb", buffering=1 << 18) as handle:
-            handle.write(header)
-            handle.writelines(chunks)
-            written = handle.tell()
-            handle.truncate(written)                     # never longer than what was written
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return written
+    `size`, the expected total when known, is reserved up front. Chunks of 256 KiB or more go straight to
+    the file, smaller ones through the buffer."""
+    with atomic_writer(path, size=size, buffering=1 << 18) as handle:
+        handle.write(header)
+        handle.writelines(chunks)
+        return handle.tell()
