@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.yaml_text import safe_load
 
 LABS_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = LABS_DIR / "lab.schema.json"
@@ -202,7 +203,7 @@ def load_lab(folder: Path) -> Lab:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read it ({exc})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UserError(f"{path}: not valid YAML{f' (line {mark.line + 1})' if mark else ''}") from None

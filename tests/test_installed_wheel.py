@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,8 +24,12 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     """(the venv's bin folder, the wheel). The venv sees the machine's site-packages for the dependencies, so
     the test needs no network; the wheel itself is installed into the venv, which comes first."""
     work = tmp_path_factory.mktemp("wheel")
+    # a clean copy: setuptools' build/ folder in a checkout can hold modules that no longer exist
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "node_modules", "*.egg-info",
+                                                                 "__pycache__", ".pytest_cache", "site"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(work / "dist"), str(ROOT)], check=True, capture_output=True)
+                    str(work / "dist"), str(source)], check=True, capture_output=True)
     wheel = next((work / "dist").glob("stalkerware_lab-*.whl"))
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"

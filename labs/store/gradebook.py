@@ -9,12 +9,13 @@ import io
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stalkerlab.labs.checking import RIGHT
 from stalkerlab.labs.definition import Lab, find_lab
 from stalkerlab.labs.store.answering import FAST_SOLVE_S, task_states
-from stalkerlab.labs.store.models import Attempt, Classroom
+from stalkerlab.labs.store.handouts import READY
+from stalkerlab.labs.store.models import Attempt, Classroom, Variant
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,12 @@ def grid(db: Session, classroom: Classroom) -> dict:
                      "total": round(total, 2)})
     columns = [{"id": f"{lab.id}/{t.id}", "lab": lab.id, "task": t.id, "points": t.points}
                for lab in labs for t in lab.tasks]
+    learner_ids = [learner.id for learner in classroom.learners]
+    ready = db.scalar(select(func.count()).select_from(Variant).where(
+        Variant.learner_id.in_(learner_ids), Variant.status == READY)) if learner_ids else 0
     return {"classroom": classroom.name, "columns": columns, "rows": rows,
-            "max_total": sum(lab.points for lab in labs)}
+            "max_total": sum(lab.points for lab in labs),
+            "files": {"ready": ready, "wanted": len(learner_ids) * len(labs)}}
 
 
 def difficulty(db: Session, classroom: Classroom) -> dict[str, float | None]:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.yaml_text import safe_load
 
 
 def load_yaml_mapping(path: Path) -> dict:
@@ -25,7 +26,7 @@ def load_yaml_mapping(path: Path) -> dict:
     except UnicodeDecodeError:
         raise UserError(f"{path}: is not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from stalkerlab.common.atomic_files import write_text_atomic
+from stalkerlab.common.yaml_text import safe_load
 
 FAMILIES_DIR = Path(__file__).resolve().parent / "families"
 # The family types a feed lists (a tracker SDK is not an indicator of monitoring)
@@ -33,7 +34,7 @@ HEADER = """\
 def training_feed_text(families_dir: Path = FAMILIES_DIR) -> str:
     apps = []
     for path in sorted(families_dir.glob("*.yml")):
-        family = yaml.safe_load(path.read_text(encoding="utf-8"))
+        family = safe_load(path.read_text(encoding="utf-8"))
         if not family.get("in_training_feed", True) or family.get("type") not in FEED_TYPES:
             continue
         app = {key: family[key] for key in ECHAP_KEYS if family.get(key) not in (None, [], {})}

@@ -3,7 +3,9 @@
   var table = document.getElementById("grid");
   if (!table) return;
   var marks = {"right": "\u2713", "to-mark": "?", "tried": "\u00d7", "open": ""};
+  var files = document.getElementById("files-ready");
   var draw = function (data) {
+    if (files) { files.textContent = data.files.ready + " / " + data.files.wanted; }
     var body = table.querySelector("tbody");
     body.textContent = "";
     data.rows.forEach(function (row) {

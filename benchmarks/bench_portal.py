@@ -1,0 +1,212 @@
+"""The classroom portal under a class's load, on loopback, behind its production server (waitress):
+
+1. handouts: a 30-learner class, the instructor presses "prepare every learner's files"; time until every
+   learner's files are ready (bar: under 60 s on the project's 2-core machine);
+2. answers: 200 learners submit answers (CSRF token and all, as a browser does) while an instructor fetches the
+   live grid every second, for a bounded time; errors and the p95 answer latency (bar: no error, p95 < 200 ms
+   on SQLite).
+
+    python benchmarks/bench_portal.py [--learners 200] [--seconds 30] [--class-size 30] [--skip-handouts]
+
+For the answer load every learner needs a ready variant; generating 200 sets of files would measure the
+simulator, not the portal, so the load phase gives the 200 learners variants whose answer key is copied from
+one real variant (their files are never fetched in that phase).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+PASSWORD = "benchmark-password-123"
+LAB = "c2-in-a-capture"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """One person's cookies and the CSRF token of the last page, over plain urllib."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = ""
+
+    def get(self, path: str) -> tuple[int, str]:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            body = response.read().decode("utf-8", "replace")
+            found = re.search(r'name="csrf_token" value="([^"]+)"', body)
+            self.token = found.group(1) if found else self.token
+            return response.status, body
+
+    def post(self, path: str, fields: dict | list) -> tuple[int, str]:
+        items = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        data = urllib.parse.urlencode([("csrf_token", self.token), *items]).encode()
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=30) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+
+def start_portal(home: Path, port: int) -> subprocess.Popen:
+    (home.parent / "pw").write_text(PASSWORD)
+    subprocess.run([sys.executable, "-m", "stalkerlab.cli", "portal", "init", "--home", str(home),
+                    "--password-file", str(home.parent / "pw")], check=True, capture_output=True)
+    # the server's log goes to a file: a pipe nobody reads would fill up and stop the server
+    log = open(home.parent / "portal.log", "wb")   # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen([sys.executable, "-m", "stalkerlab.cli", "portal", "serve", "--home", str(home),
+                               "--port", str(port), "--threads", "16"], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the portal did not start")
+
+
+def instructor_with_classroom(base: str) -> tuple[Browser, int, str]:
+    teacher = Browser(base)
+    teacher.get("/instructor/login")
+    teacher.post("/instructor/login", {"username": "instructor", "password": PASSWORD})
+    teacher.get("/instructor/")
+    teacher.post("/instructor/classrooms", {"name": "Benchmark class", "track": "police", "labs": LAB,
+                                            "language": "en"})
+    status, page = teacher.get("/instructor/")
+    classroom_id = int(re.findall(r"/instructor/classrooms/(\d+)", page)[0])
+    _, page = teacher.get(f"/instructor/classrooms/{classroom_id}")
+    return teacher, classroom_id, re.search(r'<code class="big">(\w+)</code>', page).group(1)
+
+
+def join(base: str, code: str, name: str) -> Browser:
+    learner = Browser(base)
+    learner.get("/join")
+    learner.post("/join", {"code": code, "name": name})
+    return learner
+
+
+def bench_handouts(base: str, class_size: int) -> float:
+    teacher, classroom_id, code = instructor_with_classroom(base)
+    for i in range(class_size):
+        join(base, code, f"learner {i:02d}")
+    teacher.get(f"/instructor/classrooms/{classroom_id}")
+    started = time.perf_counter()
+    teacher.post(f"/instructor/classrooms/{classroom_id}/prepare", {})
+    while True:
+        time.sleep(0.5)
+        _, body = teacher.get(f"/instructor/classrooms/{classroom_id}/grid.json")
+        ready = json.loads(body)["files"]["ready"]
+        if ready >= class_size:
+            return time.perf_counter() - started
+        print(f"  {ready}/{class_size} ready after {time.perf_counter() - started:.0f} s", end="\r", file=sys.stderr)
+        if time.perf_counter() - started > 600:
+            raise SystemExit("handouts not ready after 10 minutes")
+
+
+def copy_keys(home: Path, classroom_id: int) -> None:
+    """Give every learner of the class a ready variant with the answer key of the first real one."""
+    from sqlalchemy import select
+    from stalkerlab.labs.store.database import open_engine, session_factory
+    from stalkerlab.labs.store.models import Learner, Variant
+
+    settings = json.loads((home / "portal.json").read_text())
+    with session_factory(open_engine(settings["database_url"]))() as db:
+        template = db.scalar(select(Variant).where(Variant.status == "ready"))
+        for learner in db.scalars(select(Learner).where(Learner.classroom_id == classroom_id)):
+            if db.scalar(select(Variant).where(Variant.learner_id == learner.id)) is None:
+                db.add(Variant(learner_id=learner.id, lab_id=LAB, seed=template.seed, status="ready",
+                               answer_key=template.answer_key, created_at=template.created_at))
+        db.commit()
+
+
+def bench_answers(base: str, home: Path, learners: int, seconds: float) -> dict:
+    teacher, classroom_id, code = instructor_with_classroom(base)
+    people = [join(base, code, f"learner {i:03d}") for i in range(learners)]
+    people[0].get(f"/labs/{LAB}")   # one real variant, whose key the others borrow
+    while '"ready"' not in people[0].get(f"/labs/{LAB}/status.json")[1]:
+        time.sleep(0.5)
+    copy_keys(home, classroom_id)
+    latencies, errors, stop = [], [], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def learner_loop(person: Browser, index: int) -> None:
+        person.get(f"/labs/{LAB}")
+        n = 0
+        while time.monotonic() < stop:
+            answer = ["2026-01-01T00:00:00Z", "300", "12", "a.example"][n % 4]
+            task = ["first-contact", "beacon-period", "first-query-packet", "c2-names"][n % 4]
+            started = time.perf_counter()
+            status, _ = person.post(f"/labs/{LAB}/tasks/{task}", {"answer": answer})
+            elapsed = time.perf_counter() - started
+            with lock:
+                (latencies if status in (200, 302) else errors).append(elapsed if status in (200, 302) else status)
+            n += 1
+            time.sleep(1.0)   # a person reads the feedback before the next answer
+
+    def grid_loop() -> None:
+        while time.monotonic() < stop:
+            status, _ = teacher.get(f"/instructor/classrooms/{classroom_id}/grid.json")
+            if status != 200:
+                errors.append(status)
+            time.sleep(1.0)
+
+    threads = [threading.Thread(target=learner_loop, args=(p, i)) for i, p in enumerate(people)]
+    threads.append(threading.Thread(target=grid_loop))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {"answers": len(latencies), "errors": len(errors),
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--class-size", type=int, default=30)
+    parser.add_argument("--skip-handouts", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-portal-") as tmp:
+        port = free_port()
+        home = Path(tmp) / "portal"
+        server = start_portal(home, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            if not args.skip_handouts:
+                took = bench_handouts(base, args.class_size)
+                print(f"handouts: {args.class_size} learners ready in {took:.1f} s "
+                      f"(bar 60 s: ratio {took / 60:.2f})")
+            result = bench_answers(base, home, args.learners, args.seconds)
+            print(f"answers: {args.learners} learners, {result['answers']} answers in {args.seconds:.0f} s, "
+                  f"{result['errors']} errors; p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms "
+                  f"(bar 200 ms: ratio {result['p95_ms'] / 200:.2f})")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
