@@ -18,7 +18,7 @@ from stalkerlab.labs.definition import find_lab, load_all
 from stalkerlab.labs.store import answering, classrooms, gradebook, handouts
 from stalkerlab.labs.store.models import Attempt, Classroom, Instructor, Learner
 from stalkerlab.web.portal import db, portal_state
-from stalkerlab.web.rate_limit import limit
+from stalkerlab.web.rate_limit import count_failure, refuse_after_failures
 
 instructor = Blueprint("instructor", __name__)
 TRACKS = ("police", "support-workers", "instructors")
@@ -60,9 +60,10 @@ def login_page():
 
 @instructor.post("/login")
 def login():
-    limit("login", request.remote_addr)
+    refuse_after_failures("login", request.remote_addr)
     found = classrooms.authenticate(db(), request.form.get("username", ""), request.form.get("password", ""))
     if found is None:
+        count_failure("login", request.remote_addr)
         flash(_("Wrong user name or password."), "error")
         return render_template("instructor/login.html"), 401
     session.clear()

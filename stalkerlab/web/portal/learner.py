@@ -15,7 +15,7 @@ from stalkerlab.labs.definition import find_lab
 from stalkerlab.labs.store import answering, classrooms, handouts
 from stalkerlab.labs.store.models import Classroom, Learner
 from stalkerlab.web.portal import db, portal_state
-from stalkerlab.web.rate_limit import limit
+from stalkerlab.web.rate_limit import count_failure, limit, refuse_after_failures
 
 learner = Blueprint("learner", __name__)
 
@@ -50,17 +50,19 @@ def join_page(code: str = ""):
 
 @learner.post("/join")
 def join():
-    limit("join", request.remote_addr)
+    refuse_after_failures("join", request.remote_addr)
     code, name = request.form.get("code", ""), request.form.get("name", "")
     rejoin_code = request.form.get("rejoin", "")
     classroom = classrooms.find_by_join_code(db(), code)
     if classroom is None:
+        count_failure("join", request.remote_addr)
         flash(_("No classroom has this code. Check it with your instructor."), "error")
         return render_template("portal/join.html", code=code, name=name), 400
     try:
         if rejoin_code.strip():
             row = classrooms.rejoin(db(), classroom, rejoin_code)
             if row is None:
+                count_failure("join", request.remote_addr)
                 raise UserError(_("This rejoin code is not one of this classroom's."))
         else:
             row = classrooms.join(db(), classroom, name)
