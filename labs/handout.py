@@ -13,9 +13,8 @@ from stalkerlab.labs.expected import answer_key
 from stalkerlab.labs.variants import learner_seed, make_variant
 
 from stalkerlab.common.atomic_files import write_text_atomic
-from stalkerlab.common.errors import UserError
+from stalkerlab.common.owned_output import OwnedFolder
 
-MARKER = ".stalkerlab-handout.json"
 SHAPES = {
     "en": {"domain": "a domain name", "ip": "an IP address", "mac": "a MAC address", "package": "a package name",
            "sha256": "a SHA-256 hash", "timestamp": "a date and time in UTC", "integer": "a number",
@@ -52,30 +51,18 @@ def _shape(task: Task, shapes: dict) -> str:
 
 
 def write_handout(lab: Lab, learner: str, out: Path, *, secret: bytes, language: str = "en",
-                  with_answers: bool = False) -> Path:
-    """Write the handout folder `out` whole or not at all; an existing `out` is replaced only if a handout
-    made it (its marker file), never a folder of someone else's files."""
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise UserError(f"{out}: exists and is not a handout folder (choose a new folder)")
+                  with_answers: bool = False, force: bool = False) -> Path:
+    """Write the handout folder `out` by the rule of every command's folder (stalkerlab.common.owned_output):
+    complete or not at all, never replacing files it did not make."""
     seed = learner_seed(secret, learner, lab.id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.handout-", dir=out.parent))
-    try:
-        variant = make_variant(lab, seed, stage / "variant")
-        files_dir = stage / "handout"
-        shutil.move(str(variant.learner_dir), files_dir)
-        names = sorted(p.name for p in files_dir.iterdir())
-        write_text_atomic(files_dir / "questions.md", questions_markdown(lab, seed, names, language))
+    with OwnedFolder(out, "labs handout", force=force, names=("questions.md", "answers.json")) as stage, \
+            tempfile.TemporaryDirectory(prefix="handout-", dir=stage.parent) as work:
+        variant = make_variant(lab, seed, Path(work) / "variant")
+        for item in sorted(variant.learner_dir.iterdir()):
+            shutil.move(str(item), stage / item.name)
+        names = sorted(p.name for p in stage.iterdir())
+        write_text_atomic(stage / "questions.md", questions_markdown(lab, seed, names, language))
         if with_answers:
             key = {task_id: (e.as_json() if e else None) for task_id, e in answer_key(variant).items()}
-            write_text_atomic(files_dir / "answers.json", json.dumps(key, indent=2, ensure_ascii=False) + "\n")
-        write_text_atomic(files_dir / MARKER, json.dumps({"lab": lab.id, "learner": learner, "seed": seed,
-                                                          "with_answers": with_answers}, indent=2) + "\n")
-        if out.exists():
-            old = stage / "old"
-            out.rename(old)
-        files_dir.rename(out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return out
+            write_text_atomic(stage / "answers.json", json.dumps(key, indent=2, ensure_ascii=False) + "\n")
+    return Path(out)

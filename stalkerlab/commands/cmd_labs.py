@@ -34,6 +34,8 @@ def register(sub) -> None:
     handout.add_argument("--secret-file", type=Path,
                          help="the classroom's secret (default: $STALKERLAB_CLASSROOM_SECRET, else self-study)")
     handout.add_argument("--with-answers", action="store_true", help="add answers.json (for the instructor only)")
+    handout.add_argument("--force", action="store_true",
+                         help="write into a folder this command did not make (only its own file names are replaced)")
 
 
 def _secret(path: Path | None) -> bytes:
@@ -102,7 +104,7 @@ def run(args) -> int:
         from stalkerlab.labs.handout import write_handout
 
         out = write_handout(find_lab(args.lab), args.learner, args.out, secret=_secret(args.secret_file),
-                            language=args.lang, with_answers=args.with_answers)
+                            language=args.lang, with_answers=args.with_answers, force=args.force)
         print(f"Wrote the handout for {args.learner} into {out}/ (questions.md, then the files"
               f"{'; answers.json is for the instructor only' if args.with_answers else ''})")
         return 0

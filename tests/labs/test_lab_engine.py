@@ -10,10 +10,10 @@ import pytest
 from stalkerlab.labs.checking import PARTLY, RIGHT, TO_MARK, UNREADABLE, WRONG, check, is_right
 from stalkerlab.labs.definition import LABS_DIR, find_lab, lab_ids, load_lab
 from stalkerlab.labs.expected import answer_key
-from stalkerlab.labs.handout import MARKER
 from stalkerlab.labs.variants import learner_seed, make_variant
 
 from stalkerlab.common.errors import UserError
+from stalkerlab.common.owned_output import MARKER
 
 SECRET = b"classroom secret for the tests, 32 bytes"
 
@@ -129,7 +129,7 @@ def test_handout_cli_gives_files_and_questions_and_answers_only_to_the_instructo
     assert names == {"capture.pcap", "stimuli.json", "questions.md", MARKER}
     questions = (tmp_path / "ana" / "questions.md").read_text()
     assert "Which server names" in questions and "a list, one item per line" in questions
-    assert json.loads((tmp_path / "ana" / MARKER).read_text())["seed"] == learner_seed(SECRET, "ana", "c2-in-a-capture")
+    assert f"Seed: {learner_seed(SECRET, 'ana', 'c2-in-a-capture')}" in questions
 
     code, _, err = run_cli("labs", "handout", "c2-in-a-capture", "--learner", "ana", "--out", tmp_path / "ana",
                            "--with-answers", "--lang", "fr")
@@ -142,9 +142,14 @@ def test_handout_cli_gives_files_and_questions_and_answers_only_to_the_instructo
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("my own notes")
     code, _, err = run_cli("labs", "handout", "c2-in-a-capture", "--learner", "ana", "--out", tmp_path / "mine")
-    assert code == 2 and "is not a handout folder" in err
+    assert code == 2 and "did not make" in err and "--force" in err, err
     assert (tmp_path / "mine" / "notes.txt").read_text() == "my own notes"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "staging left behind"
+    code, _, err = run_cli("labs", "handout", "c2-in-a-capture", "--learner", "ana", "--out", tmp_path / "mine",
+                           "--force")
+    assert code == 0, err
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "my own notes"
+    assert (tmp_path / "mine" / "questions.md").is_file()
 
 
 def test_labs_cli_lists_shows_and_refuses_unknown_labs(run_cli):
