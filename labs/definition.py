@@ -259,6 +259,17 @@ def load_all(labs_dir: Path = LABS_DIR) -> list[Lab]:
 
 
 def find_lab(lab_id: str, labs_dir: Path = LABS_DIR) -> Lab:
-    if lab_id not in lab_ids(labs_dir):
+    folder = Path(labs_dir) / lab_id
+    try:
+        stamp = tuple(p.stat().st_mtime_ns for p in (folder / "lab.yaml", folder / "text.en.md"))
+    except OSError:
+        raise UserError(f"unknown lab {lab_id!r} (run `stalkerlab labs list` to see them)") from None
+    if "/" in lab_id or lab_id.startswith("."):
         raise UserError(f"unknown lab {lab_id!r} (run `stalkerlab labs list` to see them)")
-    return load_lab(labs_dir / lab_id)
+    return _load_cached(folder, stamp)
+
+
+@cache
+def _load_cached(folder: Path, _stamp: tuple) -> Lab:
+    """A lab read once per process (a portal reads it on every request); an edited file is read again."""
+    return load_lab(folder)

@@ -1,6 +1,6 @@
 """Answers in a classroom: attempts within the lab's limit (plus any an instructor gave), hints at their cost,
-each task's score, and the integrity signals an instructor sees (an answer that is right for another learner's
-variant, a solve implausibly soon after the files were fetched)."""
+and each task's score. Each answer is checked against the learner's own variant, and stored with how soon after
+fetching the files it came (for the instructor's integrity signals)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stalkerlab.labs.checking import RIGHT, TO_MARK, Check, check, is_right
+from stalkerlab.labs.checking import RIGHT, TO_MARK, Check, check
 from stalkerlab.labs.definition import Lab, Task
 from stalkerlab.labs.expected import Expected
 from stalkerlab.labs.store.classrooms import is_open, now
@@ -68,12 +68,6 @@ def task_states(db: Session, learner: Learner, lab: Lab) -> dict[str, TaskState]
     return states
 
 
-def _other_variants(db: Session, classroom: Classroom, learner: Learner, lab_id: str) -> list[Variant]:
-    return list(db.scalars(select(Variant).join(Learner, Learner.id == Variant.learner_id).where(
-        Learner.classroom_id == classroom.id, Variant.lab_id == lab_id, Variant.learner_id != learner.id,
-        Variant.status == READY)))
-
-
 def submit(db: Session, classroom: Classroom, learner: Learner, lab: Lab, task_id: str, answer: str,
            language: str = "en", files_fetched_at: float | None = None) -> Check:
     """Check and store one answer. Unreadable answers and answers for the instructor cost no attempt; the row
@@ -92,17 +86,12 @@ def submit(db: Session, classroom: Classroom, learner: Learner, lab: Lab, task_i
     key = variant.answer_key.get(task_id)
     expected = Expected.from_json(key) if key else None
     result = check(task, expected, answer, language)
-    copied_from = None
-    if result.status != RIGHT and expected is not None and result.counts_as_attempt:
-        for other in _other_variants(db, classroom, learner, lab.id):
-            other_key = other.answer_key.get(task_id)
-            if other_key and is_right(task, Expected.from_json(other_key), answer):
-                copied_from = other.learner_id
-                break
+    # whether the answer fits a neighbour's files is worked out when the instructor looks (gradebook), so an
+    # answer costs the same in a class of 5 or of 200
     seconds = (now().timestamp() - files_fetched_at) if files_fetched_at else None
     db.add(Attempt(learner_id=learner.id, lab_id=lab.id, task_id=task_id, answer=answer, status=result.status,
-                   score=result.score, counted=result.counts_as_attempt, copied_from=copied_from,
-                   seconds_since_files=seconds, created_at=now()))
+                   score=result.score, counted=result.counts_as_attempt, seconds_since_files=seconds,
+                   created_at=now()))
     db.commit()
     return result
 
@@ -121,10 +110,9 @@ def take_hint(db: Session, learner: Learner, lab: Lab, task_id: str) -> str | No
     return hint
 
 
-def hints_taken(db: Session, learner: Learner, lab: Lab, task_id: str) -> list:
-    count = len(db.scalars(select(HintTaken).where(HintTaken.learner_id == learner.id, HintTaken.lab_id == lab.id,
-                                                   HintTaken.task_id == task_id)).all())
-    return list(lab.task(task_id).hints[:count])
+def hints_shown(states: dict[str, TaskState]) -> dict[str, list]:
+    """The hints each task has shown so far (their count is in the task's state)."""
+    return {task_id: list(state.task.hints[:state.hints_taken]) for task_id, state in states.items()}
 
 
 def give_extra_attempts(db: Session, learner: Learner, lab_id: str, task_id: str, extra: int = 1) -> None:

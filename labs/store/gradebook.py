@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stalkerlab.labs.checking import RIGHT
+from stalkerlab.labs.checking import PARTLY, RIGHT, WRONG, is_right
 from stalkerlab.labs.definition import Lab, find_lab
+from stalkerlab.labs.expected import Expected
 from stalkerlab.labs.store.answering import FAST_SOLVE_S, task_states
 from stalkerlab.labs.store.handouts import READY
 from stalkerlab.labs.store.models import Attempt, Classroom, Variant
@@ -73,14 +74,25 @@ def difficulty(db: Session, classroom: Classroom) -> dict[str, float | None]:
 
 
 def integrity_signals(db: Session, classroom: Classroom) -> list[Signal]:
+    """Answers that are wrong for their author but right for another learner's files (copied from a neighbour,
+    whose variant differs), and right answers that came implausibly soon after the files were fetched."""
     names = {learner.id: learner.display_name for learner in classroom.learners}
     if not names:
         return []
+    keys = {v.learner_id: (v.lab_id, v.answer_key) for v in db.scalars(
+        select(Variant).where(Variant.learner_id.in_(list(names)), Variant.status == READY))}
+    labs = {lab.id: lab for lab in labs_of(classroom)}
     signals = []
     for attempt in db.scalars(select(Attempt).where(Attempt.learner_id.in_(list(names))).order_by(Attempt.id)):
-        if attempt.copied_from:
-            signals.append(Signal(names[attempt.learner_id], attempt.lab_id, attempt.task_id, "copied-variant",
-                                  f"right for {names.get(attempt.copied_from, '?')}'s files, not their own"))
+        if attempt.status in (WRONG, PARTLY) and attempt.lab_id in labs:
+            task = labs[attempt.lab_id].task(attempt.task_id)
+            for other, (lab_id, key) in keys.items():
+                expected = key.get(attempt.task_id) if lab_id == attempt.lab_id and key else None
+                if other != attempt.learner_id and expected and is_right(task, Expected.from_json(expected),
+                                                                          attempt.answer):
+                    signals.append(Signal(names[attempt.learner_id], attempt.lab_id, attempt.task_id,
+                                          "copied-variant", f"right for {names[other]}'s files, not their own"))
+                    break
         if attempt.status == RIGHT and attempt.seconds_since_files is not None \
                 and attempt.seconds_since_files < FAST_SOLVE_S:
             signals.append(Signal(names[attempt.learner_id], attempt.lab_id, attempt.task_id, "fast-solve",

@@ -80,7 +80,6 @@ class Attempt(Base):
     status: Mapped[str] = mapped_column(String(20))
     score: Mapped[float] = mapped_column(Float, default=0.0)
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
-    copied_from: Mapped[int | None] = mapped_column(ForeignKey("learner.id"), nullable=True)
     seconds_since_files: Mapped[float | None] = mapped_column(Float, nullable=True)
     marked_by: Mapped[int | None] = mapped_column(ForeignKey("instructor.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -115,7 +115,7 @@ def lab_page(lab_id: str):
     variant = _variant(classroom, me, lab_id)
     language = str(get_locale())
     states = answering.task_states(db(), me, lab)
-    hints = {task.id: answering.hints_taken(db(), me, lab, task.id) for task in lab.tasks}
+    hints = answering.hints_shown(states)
     text = markdown.markdown(lab.text(language), extensions=["fenced_code"])
     return render_template("portal/lab.html", classroom=classroom, me=me, lab=lab, variant=variant, states=states,
                            hints=hints, text=text, language=language, open=classrooms.is_open(classroom),

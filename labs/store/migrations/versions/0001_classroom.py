@@ -67,11 +67,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('counted', sa.Boolean(), nullable=False),
-    sa.Column('copied_from', sa.Integer(), nullable=True),
     sa.Column('seconds_since_files', sa.Float(), nullable=True),
     sa.Column('marked_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['copied_from'], ['learner.id'], name=op.f('fk_attempt_copied_from_learner')),
     sa.ForeignKeyConstraint(['learner_id'], ['learner.id'], name=op.f('fk_attempt_learner_id_learner')),
     sa.ForeignKeyConstraint(['marked_by'], ['instructor.id'], name=op.f('fk_attempt_marked_by_instructor')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt'))
