@@ -96,3 +96,16 @@ def axe_script() -> str:
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
     pytest.skip("axe-core not found: run `npm ci --prefix course` (or set AXE_CORE_JS to axe.min.js)")
+
+
+@pytest.fixture(scope="session")
+def axe_problems(axe_script):
+    """`axe_problems(page)`: axe-core's serious and critical violations on the page, one line each."""
+
+    def problems(page) -> list[str]:
+        page.add_script_tag(content=axe_script)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    return problems

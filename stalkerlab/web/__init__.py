@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from flask import Flask, g, render_template, request, session
@@ -46,7 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
         data_dir.mkdir(parents=True, exist_ok=True)
         app.extensions["stalkerlab"] = {
             "sessions": session_factory(engine), "data_dir": data_dir, "in_flight": set(),
-            "executor": ProcessPoolExecutor(max_workers=app.config["WORKERS"]),
+            # spawned, not forked: a worker must not inherit the server's listening socket, and it ends with the
+            # server (a portal killed with -9 leaves no orphan holding the port)
+            "executor": ProcessPoolExecutor(max_workers=app.config["WORKERS"], mp_context=get_context("spawn"),
+                                            initializer=_end_with_parent),
         }
         register_portal(app)
 
@@ -66,6 +71,17 @@ def create_app(config: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+def _end_with_parent() -> None:
+    """In a handout worker: ask Linux to stop this process when the portal that started it dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: the worker ends when its queue closes
+        pass
 
 
 def _locale() -> str:
