@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from stalkerlab.detector.analysis.destinations import VPN_PORTS, build_destinations, scope_of
 from stalkerlab.detector.analysis.observations import ObservationLog
-from stalkerlab.detector.capture.flows import CaptureFacts, flow_record
+from stalkerlab.detector.capture.flows import CaptureFacts, address_text, flow_record
 from stalkerlab.detector.findings import Evidence, TimelineRow
 from stalkerlab.detector.iocs import IndicatorSet
 from stalkerlab.detector.stimuli import Stimulus
@@ -20,6 +20,8 @@ ENCRYPTED_DNS_NAMES = ("dns.google", "cloudflare-dns.com", "chrome.cloudflare-dn
                        "one.one.one.one", "dns.adguard.com", "doh.opendns.com", "mozilla.cloudflare-dns.com")
 SHORT_CAPTURE_S = 600
 IDLE_PACKETS_PER_MINUTE = 40
+# the observation list each kind of sighting goes to
+LOG_KIND = {"dns": "dns", "sni": "sni", "http host": "http_hosts", "address": "ips", "certificate": "sni"}
 
 
 @dataclass
@@ -42,14 +44,19 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
 
     def ioc(hits, observed_as: str, observed: str, time: float, frame: int | None, text: str) -> None:
         for hit in hits:
-            log.match({"dns": "dns", "sni": "sni", "http host": "http_hosts", "address": "ips",
-                       "certificate": "sni"}.get(observed_as, "dns"), observed,
+            log.match(LOG_KIND[observed_as], observed,
                       {"indicator": hit.value, "kind": hit.kind, "role": hit.role, "family": hit.family,
                        "feed": hit.feed})
             streams["ioc"].append({"value": hit.value, "kind": hit.kind, "role": hit.role, "family": hit.family,
                       "family_type": hit.family_type, "feed": hit.feed, "observed": observed,
                       "observed_as": observed_as, "_indicator": hit, "_first_seen": time, "_last_seen": time,
                       "_evidence": _frame_evidence(frame, time, text)})
+
+    def observe(observed_as: str, value: str, time: float, frame: int | None, text: str, count: int = 1) -> None:
+        """A name or address seen: listed in the observations, and checked against the indicators."""
+        hits = indicators.match_ip(value) if observed_as == "address" else indicators.match_domain(value)
+        log.see(LOG_KIND[observed_as], value, time, frame, count, matched=bool(hits))
+        ioc(hits, observed_as, value, time, frame, text)
 
     for q in facts.dns:
         name = q.name
@@ -58,7 +65,7 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
         matches = indicators.match_domain(name)
         top = next((h for h in matches if h.role == "c2"), matches[0] if matches else None)
         if not q.response:
-            log.see("dns", name, q.time, q.frame)
+            log.see("dns", name, q.time, q.frame, matched=bool(matches))
             ioc(matches, "dns", name, q.time, q.frame, f"DNS query {name} ({q.qtype})")
         else:
             for answer in q.answers:
@@ -82,13 +89,10 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
         http_name = http.host.split(":")[0] if http and http.host else None
         rec["name"] = f.sni or http_name or ip_names.get(rec["dst"])
         flows.append(rec)
-        log.see("ips", rec["dst"], rec["start"], rec["first_frame"])
-        ioc(indicators.match_ip(rec["dst"]), "address", rec["dst"], rec["start"], rec["first_frame"],
-            f"{rec['proto'].upper()} connection to {rec['dst']}:{rec['dport']}")
+        observe("address", rec["dst"], rec["start"], rec["first_frame"],
+                f"{rec['proto'].upper()} connection to {rec['dst']}:{rec['dport']}")
         if f.sni:
-            log.see("sni", f.sni, rec["start"], f.hello_frame)
-            ioc(indicators.match_domain(f.sni), "sni", f.sni, rec["start"], f.hello_frame,
-                f"TLS ClientHello server name {f.sni}")
+            observe("sni", f.sni, rec["start"], f.hello_frame, f"TLS ClientHello server name {f.sni}")
         if f.hello:
             cert = (f.cert or (None,))[0]
             server = f.server_hello
@@ -111,20 +115,32 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
                     f"certificate {c.subject} SHA-1 {c.sha1}")
         if http:
             host = http.host.split(":")[0]
-            log.see("http_hosts", host, rec["start"], f.http_frame)
-            ioc(indicators.match_domain(host), "http host", host, rec["start"], f.http_frame,
-                f"{http.method} http://{http.host}{http.path}")
+            observe("http host", host, rec["start"], f.http_frame, f"{http.method} http://{http.host}{http.path}")
             streams["http"].append({"method": http.method, "path": http.path, "host": host,
                                     "user_agent": http.user_agent, "body_size": http.body_size,
                                     "dst_ip": rec["dst"], "dst_port": rec["dport"],
                                     "_first_seen": rec["start"], "_last_seen": rec["end"],
                                     "_evidence": _frame_evidence(f.http_frame, rec["start"],
                                                                  f"{http.method} {http.host}{http.path}")})
+    for summary in facts.summaries:
+        dst = address_text(summary.dst)
+        if summary.dport in (53, 5353, 67, 68) or scope_of(dst) != "internet":
+            continue
+        observe("address", dst, summary.start, summary.first_frame,
+                f"{summary.flows} {'TCP' if summary.proto == 6 else 'UDP'} connection(s) to {dst}:{summary.dport} "
+                "(summarised)", count=summary.flows)
+        for (kind, name), (time, frame) in summary.names.items():
+            if kind == "sni":
+                observe("sni", name, time, frame, f"TLS ClientHello server name {name}")
+            else:
+                observe("http host", name.split(":")[0], time, frame, f"HTTP request to {name}")
     streams["flow"] = flows
     names_hidden, encrypted = _encrypted_dns(flows, facts)
-    destinations = build_destinations(flows, stimuli, resolved, names_hidden)
+    destinations, unanalysed = build_destinations(flows, stimuli, resolved, names_hidden)
     streams["destination"] = destinations
     coverage = _coverage(facts, flows, names_hidden, encrypted)
+    coverage.update(flows_summarised=facts.flows_summarised, flows_unlisted=facts.flows_unlisted,
+                    destinations_unanalysed=unanalysed, observations_unlisted=log.unlisted)
     streams["capture"] = [coverage]
     return NetworkAnalysis(streams, log, coverage, _timeline(destinations, flows))
 
@@ -156,6 +172,8 @@ def _coverage(facts: CaptureFacts, flows: list[dict], names_hidden: bool, encryp
         "encrypted_dns": encrypted, "dns_queries": sum(1 for q in facts.dns if not q.response),
         "vpn_share": round(vpn_bytes / total, 3), "vpn_endpoint": f"{vpn[0]['dst']}:{vpn[0]['dport']}" if vpn else None,
         "quic_share": round(quic_bytes / total, 3), "truncated": state.truncated, "partial_reason": state.problem,
+        "damaged_records": state.damaged, "time_backwards": state.backwards,
+        "time_backwards_frame": state.first_backwards,
         "phones": _phones_seen(facts),
     }
 

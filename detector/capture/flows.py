@@ -1,6 +1,6 @@
 """One pass over a capture: flows with byte counts and upload bursts, plus the DNS, DHCP, TLS, HTTP and
 QUIC events found in them. Payloads are only looked at until a flow's handshake is understood, so bulk
-traffic costs a header parse and a few counters per packet."""
+traffic costs a header parse and a few counters per packet. The flow table (flow_table.py) bounds memory."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from pathlib import Path
 from stalkerlab.detector.capture.events import (
     DhcpMessage,
     DnsMessage,
-    HttpRequest,
-    TlsCertificate,
-    TlsClientHello,
-    TlsServerHello,
 )
+from stalkerlab.detector.capture.flow_table import DestinationSummary, Flow, FlowTable
 from stalkerlab.detector.capture.protocols import (
     describe_certificate,
     parse_dhcp,
@@ -33,43 +30,6 @@ INSPECT_BYTES = 24 * 1024      # per direction, enough for a ClientHello and a T
 BURST_GAP_S = 1.0              # client bytes closer than this belong to the same upload burst
 
 
-class Flow:
-    """One connection (TCP) or exchange (UDP), counted from both sides; the client is who sent first.
-    It carries the handshake events found in it: at the end of the capture it is the flow_end event."""
-
-    __slots__ = ("proto", "src", "sport", "dst", "dport", "start", "end", "pk_out", "pk_in", "b_out", "b_in",
-                 "first_frame", "bursts", "burst_start", "burst_bytes", "last_out", "c2s", "s2c", "inspect",
-                 "sni", "hello", "server_hello", "http", "http_missing", "cert", "cert_frame", "payload_out",
-                 "payload_in", "max_gap")
-
-    def __init__(self, proto, src, sport, dst, dport, ts, frame):
-        self.proto, self.src, self.sport, self.dst, self.dport = proto, src, sport, dst, dport
-        self.start = self.end = ts
-        self.pk_out = self.pk_in = self.b_out = self.b_in = 0
-        self.payload_out = self.payload_in = 0
-        self.max_gap = 0.0                      # the longest silence between two packets, either way
-        self.first_frame = frame
-        self.bursts: list[tuple[float, int]] = []
-        self.burst_start, self.burst_bytes, self.last_out = ts, 0, -1e18
-        self.c2s, self.s2c = b"", b""
-        self.inspect = True
-        self.sni: str | None = None
-        self.hello: TlsClientHello | None = None
-        self.server_hello: TlsServerHello | None = None
-        self.http: HttpRequest | None = None
-        self.http_missing = 0                   # request body bytes still to come
-        self.cert: tuple[TlsCertificate, ...] | None = None
-        self.cert_frame: int | None = None
-
-    @property
-    def hello_frame(self) -> int | None:
-        return self.hello.frame if self.hello else None
-
-    @property
-    def http_frame(self) -> int | None:
-        return self.http.frame if self.http else None
-
-
 @dataclass
 class CaptureFacts:
     path: str
@@ -79,16 +39,13 @@ class CaptureFacts:
     dhcp: list[DhcpMessage] = field(default_factory=list)
     packets: int = 0
     bytes: int = 0
+    summaries: list[DestinationSummary] = field(default_factory=list)
+    flows_summarised: int = 0        # flows folded into summaries
+    flows_unlisted: int = 0          # folded flows past MAX_SUMMARIES destinations: only counted
 
 
-def _addr(raw: bytes) -> str:
+def address_text(raw: bytes) -> str:
     return socket.inet_ntop(socket.AF_INET6 if len(raw) == 16 else socket.AF_INET, raw)
-
-
-def _reverse_key(key: bytes, addr_len: int) -> bytes:
-    """The key of the other direction: addresses and ports swapped."""
-    n = addr_len
-    return key[n:2 * n] + key[:n] + key[2 * n + 2:2 * n + 4] + key[2 * n:2 * n + 2]
 
 
 def analyse_packets(path: Path, progress=None) -> CaptureFacts:
@@ -97,9 +54,8 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
     facts = CaptureFacts(str(path), state)
     # key: source address, destination address, source port, destination port, as they stand in the
     # packet; value: (flow, whether this direction is the client's)
-    tcp_flows: dict[bytes, tuple[Flow, bool]] = {}
-    udp_flows: dict[bytes, tuple[Flow, bool]] = {}
-    flows: list[Flow] = []
+    table = FlowTable()
+    tcp_flows, udp_flows = table.tcp, table.udp
     unpack_v6 = struct.Struct("!HB").unpack_from            # payload length, next header
     for number, ts, buf, ip, end in read_frames(path, state, progress):
         b0 = buf[ip]
@@ -115,7 +71,6 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
                 if (proto != 6 and proto != 17) or l4 + 8 > end:
                     continue
                 key = buf[ip + 8:ip + 40] + buf[l4:l4 + 4]
-            addr_len = 16
         elif b0 >> 4 == 4 and ip + 20 <= end:
             proto = buf[ip + 9]
             if (proto != 6 and proto != 17) or buf[ip + 6] & 0x1F or buf[ip + 7]:
@@ -125,7 +80,6 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
                 continue
             # without options (nearly always) addresses and ports stand together: one slice
             key = buf[ip + 12:ip + 24] if b0 == 0x45 else buf[ip + 12:ip + 20] + buf[l4:l4 + 4]
-            addr_len = 4
             ip_end = ip + ((buf[ip + 2] << 8) | buf[ip + 3])
         else:
             continue
@@ -139,15 +93,14 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
             data_at = l4 + 8
         payload_len = ip_end - data_at
         size = end - ip
-        table = tcp_flows if proto == 6 else udp_flows
-        entry = table.get(key)
+        entry = (tcp_flows if proto == 6 else udp_flows).get(key)
         if entry is None:
-            n = addr_len
-            flow = Flow(proto, key[:n], (key[2 * n] << 8) | key[2 * n + 1], key[n:2 * n],
-                        (key[2 * n + 2] << 8) | key[2 * n + 3], ts, number)
-            flows.append(flow)
-            table[key] = entry = (flow, True)
-            table[_reverse_key(key, n)] = (flow, False)
+            if proto == 6 and payload_len <= 0 and buf[l4 + 13] & 0x12 == 0x02:    # a SYN: maybe a lone probe
+                entry = table.lone_syn(key, ts, number, size)
+                if entry is None:
+                    continue
+            else:
+                entry = table.open(key, proto, buf, l4, data_at, ip_end, ts, number)
         flow, outbound = entry
         if ts - flow.end > flow.max_gap:
             flow.max_gap = ts - flow.end
@@ -171,13 +124,16 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
         if payload_len <= 0 or not flow.inspect:
             continue
         _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts)
+    flows = table.finish()
     for flow in flows:
         if flow.burst_bytes:
             flow.bursts.append((flow.burst_start, flow.burst_bytes))
         flow.c2s = flow.s2c = b""
     facts.flows = sorted(flows, key=lambda f: (f.start, f.first_frame))
+    facts.summaries = sorted(table.summaries.values(), key=lambda s: (s.start, s.first_frame))
+    facts.flows_summarised, facts.flows_unlisted = table.summarised, table.unlisted
     facts.packets = state.frames
-    facts.bytes = sum(f.b_out + f.b_in for f in flows)
+    facts.bytes = table.folded_bytes + sum(f.b_out + f.b_in for f in flows)
     return facts
 
 
@@ -190,7 +146,7 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
             message = parse_dns(payload)
             if message:
                 server = flow.src if outbound == message.response else flow.dst
-                facts.dns.append(replace(message, time=ts, frame=number, server=_addr(server)))
+                facts.dns.append(replace(message, time=ts, frame=number, server=address_text(server)))
             return
         if sport == 68 or dport == 68:
             dhcp = parse_dhcp(payload)
@@ -244,8 +200,8 @@ def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, nu
 
 def flow_record(flow: Flow) -> dict:
     packets = flow.pk_out + flow.pk_in
-    return {"proto": "tcp" if flow.proto == 6 else "udp", "src": _addr(flow.src), "sport": flow.sport,
-            "dst": _addr(flow.dst), "dport": flow.dport, "start": flow.start, "end": flow.end,
+    return {"proto": "tcp" if flow.proto == 6 else "udp", "src": address_text(flow.src), "sport": flow.sport,
+            "dst": address_text(flow.dst), "dport": flow.dport, "start": flow.start, "end": flow.end,
             "packets_out": flow.pk_out, "packets_in": flow.pk_in, "bytes_out": flow.b_out, "bytes_in": flow.b_in,
             "payload_out": flow.payload_out, "payload_in": flow.payload_in, "first_frame": flow.first_frame,
             "bursts": flow.bursts, "sni": flow.sni,
