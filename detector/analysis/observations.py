@@ -13,7 +13,7 @@ MAX_LISTED = 5_000
 
 
 class ObservationLog:
-    KINDS = ("dns", "sni", "http_hosts", "ips")
+    KINDS = ("dns", "local_names", "sni", "http_hosts", "ips")
 
     def __init__(self) -> None:
         self._items: dict[str, dict[str, dict]] = {k: {} for k in self.KINDS}
@@ -36,6 +36,9 @@ class ObservationLog:
         if time < entry["first_seen"]:
             entry["first_seen"], entry["first_frame"] = time, frame
         entry["last_seen"] = max(entry["last_seen"], time)
+
+    def seen(self, kind: str, value: str) -> bool:
+        return value in self._items[kind]
 
     def match(self, kind: str, value: str, matched: dict) -> None:
         if matched not in self._matches[(kind, value)]:

@@ -38,7 +38,7 @@ class Flow:
     __slots__ = ("key", "rkey", "proto", "src", "sport", "dst", "dport", "start", "end", "pk_out", "pk_in", "b_out",
                  "b_in", "first_frame", "bursts", "burst_start", "burst_bytes", "last_out", "inspect", "sni",
                  "hello", "server_hello", "http", "requests", "cert", "cert_frame", "payload_out", "payload_in",
-                 "max_gap", "reading", "c2s", "s2c", "http_missing")
+                 "max_gap", "reading")
 
     def __init__(self, key, rkey, proto, src, sport, dst, dport, ts, frame):
         self.key, self.rkey = key, rkey         # flow-table keys of the client's and the server's direction
@@ -52,8 +52,6 @@ class Flow:
         self.burst_start, self.burst_bytes, self.last_out = ts, 0, -1e18
         self.inspect = True
         self.reading = None                     # what the payload reader keeps until the handshake is understood
-        self.c2s, self.s2c = b"", b""
-        self.http_missing = 0                   # request body bytes still to come
         self.sni: str | None = None
         self.hello: TlsClientHello | None = None
         self.server_hello: TlsServerHello | None = None

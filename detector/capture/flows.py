@@ -19,15 +19,23 @@ from stalkerlab.detector.capture.protocols import (
     parse_dhcp,
     parse_dns,
     parse_http_request,
-    parse_quic_initial,
     parse_tls_certificates,
     parse_tls_client_hello,
     parse_tls_server_hello,
 )
+from stalkerlab.detector.capture.protocols.http import could_be_request, request_head_end
+from stalkerlab.detector.capture.protocols.quic import QuicInitials, looks_like_quic
 from stalkerlab.detector.capture.reader import ReadState, read_frames
+from stalkerlab.detector.capture.reassembly import ByteStream
 
-INSPECT_BYTES = 24 * 1024      # per direction, enough for a ClientHello and a TLS 1.2 certificate chain
+INSPECT_BYTES = 24 * 1024      # server side: enough for a ServerHello and a TLS 1.2 certificate chain
+CLIENT_BYTES = 64 * 1024       # client side: a ClientHello, or the request heads of a kept-alive connection
+MAX_HEAD = 8192                # an HTTP request head longer than this is not one
+MAX_REQUESTS = 100             # request heads read per connection
+MAX_QUIC_DATAGRAMS = 8         # client datagrams read for a QUIC ClientHello
 BURST_GAP_S = 1.0              # client bytes closer than this belong to the same upload burst
+DNS_PORTS = frozenset((53, 5353, 5355))         # DNS, mDNS, LLMNR
+LOCAL_DNS_PORTS = frozenset((5353, 5355))       # names asked or announced on the local network only
 
 
 @dataclass
@@ -123,12 +131,13 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
                 flow.payload_in += payload_len
         if payload_len <= 0 or not flow.inspect:
             continue
-        _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts)
+        _inspect(facts, flow, outbound, buf[data_at:ip_end], number, ts,
+                 int.from_bytes(buf[l4 + 4:l4 + 8], "big") if proto == 6 else 0)
     flows = table.finish()
     for flow in flows:
         if flow.burst_bytes:
             flow.bursts.append((flow.burst_start, flow.burst_bytes))
-        flow.c2s = flow.s2c = b""
+        flow.reading = None
     facts.flows = sorted(flows, key=lambda f: (f.start, f.first_frame))
     facts.summaries = sorted(table.summaries.values(), key=lambda s: (s.start, s.first_frame))
     facts.flows_summarised, facts.flows_unlisted = table.summarised, table.unlisted
@@ -137,65 +146,138 @@ def analyse_packets(path: Path, progress=None) -> CaptureFacts:
     return facts
 
 
-def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float) -> None:
-    """Payloads of a flow whose protocol is not understood yet: DNS messages, DHCP, the TLS handshake, the
-    HTTP request head or the QUIC Initial. Afterwards the flow is only counted."""
+class _TcpReading:
+    """What is kept of a TCP connection until its handshake is understood."""
+
+    __slots__ = ("client", "server", "client_done", "open_request")
+
+    def __init__(self) -> None:
+        self.client = ByteStream(CLIENT_BYTES)
+        self.server = ByteStream(INSPECT_BYTES)
+        self.client_done = False
+        self.open_request: int | None = None     # index in flow.requests of a request whose body is coming
+
+
+def _inspect(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float,
+             seq: int) -> None:
+    """Payloads of a flow whose protocol is not understood yet: DNS (UDP and TCP, mDNS, LLMNR), DHCP, the
+    TLS handshake, HTTP request heads (CONNECT tunnels and kept-alive connections included) or the QUIC
+    Initials. Afterwards the flow is only counted."""
     if flow.proto == 17:
-        sport, dport = flow.sport, flow.dport
-        if sport == 53 or dport == 53 or sport == 5353 or dport == 5353:
-            message = parse_dns(payload)
-            if message:
-                server = flow.src if outbound == message.response else flow.dst
-                facts.dns.append(replace(message, time=ts, frame=number, server=address_text(server)))
-            return
-        if sport == 68 or dport == 68:
-            dhcp = parse_dhcp(payload)
-            if dhcp:
-                facts.dhcp.append(replace(dhcp, time=ts, frame=number))
-            return
-        flow.inspect = False
-        if outbound and dport == 443:
-            hello = parse_quic_initial(payload)
+        _inspect_udp(facts, flow, outbound, payload, number, ts)
+        return
+    reading = flow.reading
+    if reading is None:
+        reading = flow.reading = _TcpReading()
+    if outbound:
+        if not reading.client_done and reading.client.add(seq, payload):
+            if flow.sport in DNS_PORTS or flow.dport in DNS_PORTS:
+                _dns_over_tcp(facts, flow, reading.client, number, ts, True)
+            else:
+                _client_bytes(flow, reading, number, ts)
+        if reading.open_request is not None and not reading.client.skip:
+            # Wireshark shows a request in the packet that completes its body: evidence points there
+            index, reading.open_request = reading.open_request, None
+            done = replace(flow.requests[index], frame=number)
+            flow.requests = flow.requests[:index] + (done,) + flow.requests[index + 1:]
+            if index == 0:
+                flow.http = done
+    elif flow.sport in DNS_PORTS or flow.dport in DNS_PORTS:
+        if reading.server.add(seq, payload):
+            _dns_over_tcp(facts, flow, reading.server, number, ts, False)
+    elif flow.hello is not None and reading.server.add(seq, payload):
+        _server_bytes(flow, reading.server.data, number, ts)
+    tls13 = flow.server_hello.version == "1.3" if flow.server_hello else False
+    if flow.hello is not None and (flow.cert is not None or tls13 or reading.server.full):
+        flow.inspect, flow.reading = False, None
+    elif reading.client_done and flow.hello is None and reading.open_request is None:
+        flow.inspect, flow.reading = False, None
+
+
+def _client_bytes(flow: Flow, reading: _TcpReading, number: int, ts: float) -> None:
+    """A TLS ClientHello (once whole), or HTTP request heads one after the other."""
+    stream = reading.client
+    while stream.data and not reading.client_done:
+        data = stream.data
+        if data[0] == 0x16:
+            hello = parse_tls_client_hello(data)
             if hello:
                 flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
+            reading.client_done = hello is not None or stream.full
+            return
+        end = request_head_end(data)
+        if not could_be_request(data) or (end < 0 and (len(data) > MAX_HEAD or stream.full)):
+            reading.client_done = True
+            return
+        if end < 0:
+            return                                          # the head continues in a later segment
+        request = parse_http_request(data[:end])
+        if request is None:
+            reading.client_done = True
+            return
+        stream.consume(end + request.body_size)
+        flow.requests += (replace(request, time=ts, frame=number),)
+        flow.http = flow.http or flow.requests[0]
+        if stream.skip:
+            reading.open_request = len(flow.requests) - 1
+        reading.client_done = len(flow.requests) >= MAX_REQUESTS
+        # a CONNECT's tunnel, or the next request of a kept-alive connection, may follow
+
+
+def _server_bytes(flow: Flow, data: bytes, number: int, ts: float) -> None:
+    if flow.server_hello is None:
+        server_hello = parse_tls_server_hello(data)
+        if server_hello:
+            flow.server_hello = replace(server_hello, time=ts, frame=number)
+    chain = parse_tls_certificates(data)
+    if chain:
+        flow.cert = tuple(c for c in (describe_certificate(der) for der in chain) if c)
+        flow.cert_frame = number
+
+
+def _dns_over_tcp(facts: CaptureFacts, flow: Flow, stream: ByteStream, number: int, ts: float,
+                  outbound: bool) -> None:
+    """DNS messages over TCP, each after its two-byte length, several to a segment or one over several."""
+    while len(stream.data) >= 2:
+        length = (stream.data[0] << 8) | stream.data[1]
+        if len(stream.data) < 2 + length:
+            return
+        _dns_message(facts, flow, outbound, stream.data[2:2 + length], number, ts)
+        stream.consume(2 + length)
+
+
+def _dns_message(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float) -> None:
+    local = flow.sport in LOCAL_DNS_PORTS or flow.dport in LOCAL_DNS_PORTS
+    message = parse_dns(payload, record_names=local)
+    if message:
+        server = flow.src if outbound == message.response else flow.dst
+        facts.dns.append(replace(message, time=ts, frame=number, server=address_text(server), local=local))
+
+
+def _inspect_udp(facts: CaptureFacts, flow: Flow, outbound: bool, payload: bytes, number: int, ts: float) -> None:
+    sport, dport = flow.sport, flow.dport
+    if sport in DNS_PORTS or dport in DNS_PORTS:
+        _dns_message(facts, flow, outbound, payload, number, ts)
         return
-    if outbound:
-        if flow.http is not None:
-            # Wireshark shows a request in the packet that completes its body: evidence points there
-            flow.http_missing -= len(payload)
-            if flow.http_missing <= 0:
-                flow.http = replace(flow.http, frame=number)
-        elif flow.hello is None and len(flow.c2s) < INSPECT_BYTES:
-            flow.c2s += payload
-            if flow.c2s[:1] == b"\x16":
-                hello = parse_tls_client_hello(flow.c2s)
-                if hello:
-                    flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
-            else:
-                request = parse_http_request(flow.c2s)
-                if request:
-                    flow.http = replace(request, time=ts, frame=number)
-                    flow.http_missing = flow.c2s.find(b"\r\n\r\n") + 4 + request.body_size - len(flow.c2s)
-                elif b"\r\n\r\n" in flow.c2s or len(flow.c2s) > 8192:
-                    flow.inspect = False
-    elif flow.hello is not None and flow.cert is None and len(flow.s2c) < INSPECT_BYTES:
-        flow.s2c += payload
-        if flow.server_hello is None:
-            server_hello = parse_tls_server_hello(flow.s2c)
-            if server_hello:
-                flow.server_hello = replace(server_hello, time=ts, frame=number)
-        chain = parse_tls_certificates(flow.s2c)
-        if chain:
-            flow.cert = tuple(c for c in (describe_certificate(der) for der in chain) if c)
-            flow.cert_frame = number
-    tls13 = flow.server_hello.version == "1.3" if flow.server_hello else False
-    if flow.hello is not None and (flow.cert is not None or tls13 or len(flow.s2c) >= INSPECT_BYTES):
-        flow.inspect = False
-        flow.c2s = flow.s2c = b""
-    elif flow.http is not None:
-        flow.c2s = b""
-        if flow.http_missing <= 0:
+    if sport == 68 or dport == 68:
+        dhcp = parse_dhcp(payload)
+        if dhcp:
+            facts.dhcp.append(replace(dhcp, time=ts, frame=number))
+        return
+    initials = flow.reading
+    if initials is None:
+        # QUIC on any port: a client's long-header packet of a version we read
+        if not outbound or not looks_like_quic(payload):
             flow.inspect = False
+            return
+        initials = flow.reading = QuicInitials()
+    if not outbound:
+        return
+    hello = initials.add(payload)
+    if hello:
+        flow.hello, flow.sni = replace(hello, time=ts, frame=number), hello.sni
+    if hello or initials.datagrams >= MAX_QUIC_DATAGRAMS:
+        flow.inspect, flow.reading = False, None
 
 
 def flow_record(flow: Flow) -> dict:

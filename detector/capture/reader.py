@@ -6,7 +6,9 @@ only the pages being parsed are resident, so a gigabyte capture costs the analys
 its size. The evidence hash (SHA-256) reads the same mapping in a thread of its own; hashlib lets go of
 the GIL, so on a machine with a second core (a laptop, a Raspberry Pi) it costs the analysis no time.
 
-Link types users meet: Ethernet (with 802.1Q/802.1ad tags), Linux cooked v1 and v2, raw IP. Damaged files
+Link types read: Ethernet (with 802.1Q/802.1ad tags), Linux cooked v1 and v2, raw IP, BSD/macOS loopback
+and Apple PKTAP; a pcap of another link type is refused naming it, and frames of such a pcapng interface are
+counted, not read (a pcapng holding nothing else is refused). Damaged files
 stop with `CaptureError` naming the file and the frame, or, for a file cut short, end early and mark the
 reading as truncated so the analysis can say it is partial. Records that cannot be packets (zero length,
 longer than the capture's snapshot length) keep their frame number, as Wireshark numbers them, but count as
@@ -28,6 +30,15 @@ MAX_RECORD = 256 * 1024          # bigger than any real snaplen: a larger length
 LAST_TIMESTAMP = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a report can write
 PCAPNG_MIN_BODY = {1: 8, 6: 20, 3: 4}   # interface description, enhanced and simple packet blocks
 LINK_ETHERNET, LINK_RAW, LINK_SLL, LINK_SLL2, LINK_IPV4, LINK_IPV6 = 1, 101, 113, 276, 228, 229
+LINK_NULL, LINK_LOOP, LINK_PKTAP = 0, 108, 258      # BSD/macOS loopback (host and network byte order), macOS PKTAP
+LINK_RAW_OLD = (12, 14)                             # raw IP as some BSDs wrote it before LINKTYPE_RAW
+SUPPORTED_LINKS = {LINK_ETHERNET: "Ethernet", LINK_RAW: "raw IP", 12: "raw IP", 14: "raw IP", LINK_IPV4: "IPv4",
+                   LINK_IPV6: "IPv6", LINK_SLL: "Linux cooked", LINK_SLL2: "Linux cooked v2",
+                   LINK_NULL: "BSD loopback", LINK_LOOP: "OpenBSD loopback", LINK_PKTAP: "Apple PKTAP"}
+# link types met in phone captures that the detector does not read, and why (README lists them)
+UNSUPPORTED_LINKS = {105: "802.11 Wi-Fi frames", 127: "802.11 Wi-Fi with radiotap", 119: "802.11 Wi-Fi with Prism",
+                     163: "802.11 Wi-Fi with AVS", 192: "802.11 Wi-Fi with PPI", 9: "PPP", 204: "PPP with direction",
+                     187: "Bluetooth HCI", 201: "Bluetooth HCI", 189: "USB", 220: "USB", 253: "Linux netlink"}
 PCAP_MAGICS = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
 PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 PROGRESS_EVERY = 0xFFFF          # frames between two progress reports (a power of two minus one)
@@ -54,6 +65,8 @@ class ReadState:
     damaged: int = 0                 # records that cannot be packets
     backwards: int = 0               # packets timed earlier than the packet before them
     first_backwards: int | None = None   # the frame where time first ran backwards
+    unsupported: int = 0             # frames on a link type that is not read (pcapng interfaces)
+    unsupported_link: int | None = None
 
     def went_back(self, number: int, ts: float, before: float) -> None:
         """Time ran backwards at frame `number`: the earliest time is always at such a step (or the first
@@ -144,9 +157,24 @@ def _ip_offset(linktype: int, buf: bytes, start: int) -> int | None:
         return start + 16 if buf[start + 14:start + 16] in (b"\x08\x00", b"\x86\xdd") else None
     if linktype == LINK_SLL2:
         return start + 20 if buf[start:start + 2] in (b"\x08\x00", b"\x86\xdd") else None
-    if linktype in (LINK_RAW, LINK_IPV4, LINK_IPV6):
+    if linktype in (LINK_RAW, LINK_IPV4, LINK_IPV6) or linktype in LINK_RAW_OLD:
         return start
+    if linktype in (LINK_NULL, LINK_LOOP):
+        # a 4-byte address family, in whichever byte order the capturing machine used: the IP version says
+        return start + 4 if buf[start + 4:start + 5] and buf[start + 4] >> 4 in (4, 6) else None
+    if linktype == LINK_PKTAP and start + 8 <= len(buf):
+        length, inner = struct.unpack_from("<II", buf, start)    # the header is in the Mac's byte order
+        return _ip_offset(inner, buf, start + length) if length >= 8 and inner != LINK_PKTAP else None
     return None
+
+
+def link_problem(linktype: int) -> str | None:
+    """Why frames of this link type are not read, or None when they are."""
+    if linktype in SUPPORTED_LINKS:
+        return None
+    what = UNSUPPORTED_LINKS.get(linktype, "a link layer the detector does not read")
+    return f"link type {linktype} ({what}) is not supported; capture on the access point's wired side or " \
+           "with tcpdump/PCAPdroid on the phone (Ethernet, Linux cooked or raw IP)"
 
 
 def read_frames(path: Path, state: ReadState, progress: Callable[[int], None] | None = None
@@ -201,6 +229,8 @@ def _pcap(path, buf, magic: bytes, state: ReadState, reached):
         raise CaptureError(f"{path}: the pcap header is cut short")
     snaplen, linktype = struct.unpack_from("<II" if little else ">II", buf, 16)
     linktype &= 0x0FFFFFFF
+    if link_problem(linktype):
+        raise CaptureError(f"{path}: {link_problem(linktype)}")
     if not 0 < snaplen < MAX_RECORD:
         snaplen = MAX_RECORD
     # the record header and, for Ethernet, the EtherType at frame offset 12, in one call
@@ -321,6 +351,11 @@ def _pcapng(path, buf, state: ReadState, reached):
                         return
                     continue
                 linktype, resolution = interfaces[iface]
+                if link_problem(linktype):
+                    state.unsupported += 1
+                    state.unsupported_link = linktype
+                    state.frames = number
+                    continue
                 ts = ((high << 32) | low) * resolution
                 if ts > LAST_TIMESTAMP:
                     # a damaged timestamp: what came before is kept, the analysis says it is partial
@@ -340,6 +375,8 @@ def _pcapng(path, buf, state: ReadState, reached):
                     reached(pos)
     finally:
         state.ended(first, before)
+    if state.unsupported and state.unsupported == state.frames - state.damaged:
+        raise CaptureError(f"{path}: {link_problem(state.unsupported_link)}")
 
 
 def _tsresol(options: bytes, order: str) -> float:
