@@ -111,7 +111,7 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
                                                + (f" ({s.note})" if s.note else ""), "stimuli.json")
                                    for s in stimuli]
     suppressed: list[dict] = []
-    observations = {"dns": [], "sni": [], "http_hosts": [], "ips": []}
+    observations = {"dns": [], "local_names": [], "sni": [], "http_hosts": [], "ips": []}
     coverage: dict = {"capture": None, "device": None}
     capture_meta = {"first_packet_time": None, "last_packet_time": None, "packets": 0}
     if inputs.pcap:

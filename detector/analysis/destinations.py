@@ -21,6 +21,9 @@ ACTION_WINDOW_S = 60.0
 # Bursts at least this big count as uploads (a beacon is a few hundred bytes).
 UPLOAD_MIN_BYTES = 250
 BEACON_MIN_GAP_S = 20.0
+# Destinations whose behaviour is analysed: a hostile capture to millions of addresses would otherwise make
+# a finding for each. The most telling are kept (named, most bytes, most connections); coverage counts the rest.
+MAX_DESTINATIONS = 1_000
 # Apps the person was using for an action talk to their own servers then: those are not suspicious.
 ACTION_HOST_HINTS = {
     "photo": ("instagram", "cdninstagram", "fbcdn", "googleusercontent", "photos"),
@@ -90,12 +93,21 @@ def actions_followed(flows: list[dict], stimuli: list[Stimulus]) -> list[Stimulu
     return [s for s in stimuli if any(s.time <= t <= s.time + ACTION_WINDOW_S for t in uploads)]
 
 
+def _telling(items: list[dict]) -> tuple:
+    return (items[0].get("name") is not None, sum(f["payload_out"] + f["payload_in"] for f in items), len(items))
+
+
 def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips: set[str],
-                       dns_hidden: bool) -> list[dict]:
+                       dns_hidden: bool) -> tuple[list[dict], int]:
+    """The destination records, and how many destinations were left unanalysed (past MAX_DESTINATIONS)."""
     groups: dict[tuple[str, int, str], list[dict]] = defaultdict(list)
     for flow in flows:
         label = flow.get("name") or flow["dst"]
         groups[(label, flow["dport"], flow["proto"])].append(flow)
+    unanalysed = max(0, len(groups) - MAX_DESTINATIONS)
+    if unanalysed:
+        kept = sorted(groups, key=lambda k: _telling(groups[k]), reverse=True)[:MAX_DESTINATIONS]
+        groups = {k: groups[k] for k in kept}
     records = []
     for (label, port, proto), items in sorted(groups.items()):
         items.sort(key=lambda f: f["start"])
@@ -142,4 +154,4 @@ def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips:
             "_last_seen": max(f["end"] for f in items),
             "_evidence": evidence,
         })
-    return records
+    return records, unanalysed

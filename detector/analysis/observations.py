@@ -1,30 +1,44 @@
 """Everything the phone contacted, by name and by address, with first/last seen, counts and what (if
 anything) each one matched: the report's `observations`, so an investigator can check what was *not*
-flagged too."""
+flagged too.
+
+A hostile capture can hold millions of names or addresses: each kind lists at most MAX_LISTED values (those
+that matched an indicator always), and the sightings past that are counted in `unlisted`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+MAX_LISTED = 5_000
+
 
 class ObservationLog:
-    KINDS = ("dns", "sni", "http_hosts", "ips")
+    KINDS = ("dns", "local_names", "sni", "http_hosts", "ips")
 
     def __init__(self) -> None:
         self._items: dict[str, dict[str, dict]] = {k: {} for k in self.KINDS}
         self._matches: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        self.unlisted = 0
 
-    def see(self, kind: str, value: str, time: float, frame: int | None = None) -> None:
+    def see(self, kind: str, value: str, time: float, frame: int | None = None, count: int = 1,
+            matched: bool = False) -> None:
+        """`count` sightings of `value`; `matched` (it matched an indicator) lists it past the cap too."""
         if not value:
             return
         entry = self._items[kind].get(value)
         if entry is None:
-            self._items[kind][value] = {"first_seen": time, "last_seen": time, "count": 1, "first_frame": frame}
+            if len(self._items[kind]) >= MAX_LISTED and not matched:
+                self.unlisted += count
+                return
+            self._items[kind][value] = {"first_seen": time, "last_seen": time, "count": count, "first_frame": frame}
             return
-        entry["count"] += 1
+        entry["count"] += count
         if time < entry["first_seen"]:
             entry["first_seen"], entry["first_frame"] = time, frame
         entry["last_seen"] = max(entry["last_seen"], time)
+
+    def seen(self, kind: str, value: str) -> bool:
+        return value in self._items[kind]
 
     def match(self, kind: str, value: str, matched: dict) -> None:
         if matched not in self._matches[(kind, value)]:

@@ -82,6 +82,13 @@ STREAM_FIELDS: dict[str, dict[str, str]] = {
         "vpn_share": "share of bytes in a VPN tunnel", "vpn_endpoint": "the VPN server",
         "quic_share": "share of bytes in QUIC", "truncated": "the file was cut short",
         "partial_reason": "why the reading stopped early", "phones": "DHCP hostnames and MACs seen",
+        "damaged_records": "records that cannot be packets", "time_backwards": "packets timed before the one before",
+        "time_backwards_frame": "where time first ran backwards",
+        "flows_summarised": "connections kept only as per-destination totals",
+        "flows_unlisted": "summarised connections past the summaries' cap (only counted)",
+        "destinations_unanalysed": "destinations past the 1,000 analysed",
+        "observations_unlisted": "sightings past 5,000 per observation list",
+        "frames_unsupported_link": "frames on an interface whose link type is not read",
     },
 }
 

@@ -29,6 +29,9 @@ class DnsMessage:
     time: float = 0.0
     frame: int = 0
     server: str = ""                 # the resolver's address
+    questions: tuple[str, ...] = ()  # every question's name (`name` is the first)
+    record_names: tuple[str, ...] = ()   # owner names of the records (read for mDNS and LLMNR)
+    local: bool = False              # mDNS or LLMNR: names asked or announced on the local network
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ class TlsCertificate:
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
-    method: str
+    method: str                      # CONNECT opens a tunnel: its ClientHello is read afterwards
     path: str
     host: str                        # the Host header, port included when given
     user_agent: str

@@ -27,7 +27,7 @@ def parse_dhcp(data: bytes) -> DhcpMessage | None:
         if code == 53 and value:
             message = MESSAGE_TYPES.get(value[0], str(value[0]))
         elif code == 12:
-            hostname = value.decode("ascii", "replace")
+            hostname = value.rstrip(b"\0").decode("ascii", "replace")      # some clients pad it with NULs
         elif code == 60:
             vendor_class = value.decode("ascii", "replace")
         elif code == 50 and len(value) == 4:

@@ -1,4 +1,5 @@
-"""HTTP/1.x request heads: method, path, Host, User-Agent and the announced body size."""
+"""HTTP/1.x request heads: method, path, Host, User-Agent and the announced body size. A kept-alive
+connection carries several; a CONNECT opens a tunnel (to a proxy) whose TLS handshake follows."""
 
 from __future__ import annotations
 
@@ -6,6 +7,19 @@ from stalkerlab.detector.capture.events import HttpRequest
 
 METHODS = (b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"PATCH", b"OPTIONS", b"CONNECT")
 MAX_HEAD = 4096
+
+
+def could_be_request(stream: bytes) -> bool:
+    """Whether a client's first bytes may still become a request head (they start with a method)."""
+    head = stream[:8]
+    space = head.find(b" ")
+    return head[:space] in METHODS if space >= 0 else any(m.startswith(head) for m in METHODS)
+
+
+def request_head_end(stream: bytes) -> int:
+    """Where the head ends (after its blank line), or -1 while it is incomplete."""
+    end = stream.find(b"\r\n\r\n")
+    return end + 4 if end >= 0 else -1
 
 
 def parse_http_request(stream: bytes) -> HttpRequest | None:

@@ -1,6 +1,7 @@
 """TLS handshake records: the ClientHello (SNI, ALPN, offered versions, JA3, JA4), the ServerHello
-(chosen version and cipher, JA3S) and the TLS 1.2 Certificate message. Records may span segments: the
-caller passes the bytes of a direction joined so far, and gets None until the message is complete."""
+(chosen version and cipher, JA3S) and the TLS 1.2 Certificate message. Records may span segments and
+messages records: the caller passes the bytes of a direction joined so far, and gets None until the message
+is complete."""
 
 from __future__ import annotations
 
@@ -65,13 +66,20 @@ def client_hello_fields(body: bytes, quic: bool = False) -> TlsClientHello | Non
         return None
 
 
-def _handshake_messages(stream: bytes):
-    """(type, body) of each complete handshake message in the leading handshake records."""
-    pos, handshake = 0, b""
+def _handshake_bytes(stream: bytes) -> bytes:
+    """The handshake layer: the payloads of the leading handshake records joined (a message may span
+    several records, and a record several segments)."""
+    pos, parts = 0, []
     while pos + 5 <= len(stream) and stream[pos] == HANDSHAKE:
         length = struct.unpack("!H", stream[pos + 3:pos + 5])[0]
-        handshake += stream[pos + 5:pos + 5 + length]
+        parts.append(stream[pos + 5:pos + 5 + length])
         pos += 5 + length
+    return b"".join(parts)
+
+
+def _handshake_messages(stream: bytes):
+    """(type, body) of each complete handshake message in the leading handshake records."""
+    handshake = _handshake_bytes(stream)
     i = 0
     while i + 4 <= len(handshake):
         mlen = struct.unpack("!I", b"\0" + handshake[i + 1:i + 4])[0]
@@ -83,10 +91,13 @@ def _handshake_messages(stream: bytes):
 
 
 def parse_tls_client_hello(stream: bytes) -> TlsClientHello | None:
+    """None until the whole ClientHello has arrived (a post-quantum key share makes it span segments, and
+    some clients split it over several records)."""
     if len(stream) < 9 or stream[0] != HANDSHAKE or stream[5] != CLIENT_HELLO:
         return None
-    length = struct.unpack("!I", b"\0" + stream[6:9])[0]
-    return client_hello_fields(stream[9:9 + length])
+    for mtype, body in _handshake_messages(stream):
+        return client_hello_fields(body) if mtype == CLIENT_HELLO else None
+    return None
 
 
 def parse_tls_server_hello(stream: bytes) -> TlsServerHello | None:
