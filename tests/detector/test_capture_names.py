@@ -32,7 +32,7 @@ from capture_builders import (
 )
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from stalkerlab.simulator.packets import messages, quic, tls
+from stalkerlab.simulator.network.render import dhcp, dns, http, quic, tls
 
 PHONE, SERVER, PROXY = bytes([192, 168, 1, 23]), bytes([203, 0, 113, 9]), bytes([192, 168, 1, 1])
 
@@ -72,7 +72,7 @@ def dns_message(flags: int, questions: list[str], answers: list[tuple[int, str]]
     body, offsets = b"", []
     for name in questions:
         offsets.append(12 + len(body))
-        body += messages.dns_name(name) + struct.pack("!HH", 1, 1)
+        body += dns.dns_name(name) + struct.pack("!HH", 1, 1)
     for index, address in answers:
         body += struct.pack("!HHHIH", 0xC000 | offsets[index], 1, 1, 300, 4) + bytes(map(int, address.split(".")))
     return struct.pack("!HHHHHH", 7, flags, len(questions), len(answers), 0, 0) + body
@@ -100,11 +100,11 @@ def test_every_question_is_a_name_and_answers_are_read_after_all_of_them(run_cli
 
 
 def test_mdns_and_llmnr_names_are_kept_apart(run_cli, tmp_path):
-    announcement = struct.pack("!HHHHHH", 0, 0x8400, 0, 1, 0, 0) + messages.dns_name(
+    announcement = struct.pack("!HHHHHH", 0, 0x8400, 0, 1, 0, 0) + dns.dns_name(
         "_adb-tls-connect._tcp.local") + struct.pack("!HHIH", 12, 1, 120, 2) + b"\xc0\x0c"
     llmnr = dns_message(0x0000, ["user-pc"])
     packets = [ipv4(17, udp(5353, 5353, announcement), PHONE, bytes([224, 0, 0, 251])),
-               ipv4(17, udp(5353, 5353, messages.mdns_query("_googlecast._tcp.local")), PHONE,
+               ipv4(17, udp(5353, 5353, dns.mdns_query("_googlecast._tcp.local")), PHONE,
                     bytes([224, 0, 0, 251])),
                ipv4(17, udp(50123, 5355, llmnr), PHONE, bytes([224, 0, 0, 252]))]
     report = detect(run_cli, tmp_path, packets)
@@ -146,7 +146,7 @@ def test_a_client_hello_over_several_records(run_cli, tmp_path):
 
 def test_names_sent_to_the_lan_are_observed_but_not_as_internet_addresses(run_cli, tmp_path):
     packets = (segments([client_hello("behind.proxy.example")], dst=PROXY)
-               + [ipv4(6, tcp(40005, 80, messages.http_request_head("GET", "router.lan", "/", (), 0), 1, 0x18),
+               + [ipv4(6, tcp(40005, 80, http.http_request_head("GET", "router.lan", "/", (), 0), 1, 0x18),
                        PHONE, bytes([127, 0, 0, 1]))])
     report = detect(run_cli, tmp_path, packets)
     assert names(report, "sni") == ["behind.proxy.example"]
@@ -156,8 +156,8 @@ def test_names_sent_to_the_lan_are_observed_but_not_as_internet_addresses(run_cl
 
 def test_a_connect_tunnel_and_a_kept_alive_connection(run_cli, tmp_path):
     connect = b"CONNECT weberblog.net:443 HTTP/1.1\r\nHost: weberblog.net:443\r\n\r\n"
-    first = messages.http_request_head("POST", "upload.stalker.example", "/a", (), 5) + b"hello"
-    second = messages.http_request_head("GET", "cdn.stalker.example:8080", "/b", (), 0)
+    first = http.http_request_head("POST", "upload.stalker.example", "/a", (), 5) + b"hello"
+    second = http.http_request_head("GET", "cdn.stalker.example:8080", "/b", (), 0)
     packets = (segments([connect, client_hello("weberblog.net")], [b"HTTP/1.1 200 Connection established\r\n\r\n"],
                         dst=PROXY, dport=3128)
                + [ipv4(6, tcp(40009, 80, first + second, 1, 0x18), PHONE, SERVER)])
@@ -239,7 +239,7 @@ def test_frames_on_an_unsupported_pcapng_interface_are_skipped_and_the_rest_read
 
 
 def test_dhcp_hostname_padding_is_stripped(run_cli, tmp_path):
-    request = messages.dhcp(1, 3, 9, b"\x02\x00\x00\x00\x00\x01", "0.0.0.0", "0.0.0.0", "nas1", None, None,
+    request = dhcp.dhcp(1, 3, 9, b"\x02\x00\x00\x00\x00\x01", "0.0.0.0", "0.0.0.0", "nas1", None, None,
                             0, 24, None)
     padded = request.replace(b"\x0c\x04nas1", b"\x0c\x05nas1\x00")
     report = detect(run_cli, tmp_path, [ipv4(17, udp(68, 67, padded), bytes(4), bytes([255] * 4))])
