@@ -45,14 +45,16 @@ def run(args) -> int:
 
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
     from stalkerlab.detector.reports import write_report_files
+    from stalkerlab.detector.reports.family_words import family_line
+    from stalkerlab.detector.reports.shown_as_data import as_data
 
     report = run_detection(DetectInputs(out / t["capture"]["file"], out / "device", out / "stimuli.json"))
     (out / "report").mkdir(exist_ok=True)
     files = write_report_files(report, out / "report")
     print("\nThe detector, run on the same files (offline, nothing contacted):")
-    print(f"  Verdict: {report['verdict']} ({report['verdict_text']})")
+    print(f"  Verdict: {report['verdict']} ({as_data(report['verdict_text'])})")
     for family in report["families"]:
-        print(f"  Family: {family['name']}, confidence {family['confidence']}")
+        print(f"  {family_line(report, family)}")
     print(f"  Report: {files.html}  (open it in a web browser)")
-    print(f"          {files.pdf}  (to print)" if files.pdf else f"  ({files.warnings[0]})")
+    print(f"          {files.pdf}  (to print)" if files.pdf else f"  ({as_data(files.warnings[0])})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import platform
 import sys
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,7 +23,9 @@ def register(sub) -> None:
     p.add_argument("--rules", type=Path, action="append", default=[], help="extra rule file or folder; repeatable")
     p.add_argument("--out", type=Path, required=True, help="output folder for the report")
     p.add_argument("--no-pdf", action="store_true",
-                   help="skip report.pdf (faster; an older report.pdf in the folder is removed)")
+                   help="skip report.pdf (faster; an older report.pdf in the folder is removed). Without it, "
+                        "report.pdf is skipped with a warning when its layout takes longer than 30 s "
+                        "(environment variable STALKERLAB_PDF_TIME_LIMIT, in seconds)")
 
 
 def run(args) -> int:
@@ -30,19 +33,25 @@ def run(args) -> int:
     from stalkerlab.common.atomic_files import write_text_atomic
     from stalkerlab.common.errors import UserError
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
-    from stalkerlab.detector.reports import write_report_files
+    from stalkerlab.detector.reports import PdfRenderer, write_report_files
+    from stalkerlab.detector.reports.family_words import family_line
+    from stalkerlab.detector.reports.shown_as_data import as_data
 
     started = datetime.now(timezone.utc)
     size = args.pcap.stat().st_size if args.pcap and args.pcap.is_file() else 0
-    with bytes_progress("Reading the capture", size) as progress:
-        report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules), progress)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"{args.out}: cannot create the output folder ({exc.strerror})") from None
-    files = write_report_files(report, args.out, pdf=not args.no_pdf)
+    # WeasyPrint starts in its child process while the evidence is analysed
+    with nullcontext(False) if args.no_pdf else PdfRenderer() as pdf:
+        with bytes_progress("Reading the capture", size) as progress:
+            report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules),
+                                   progress)
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"{args.out}: cannot create the output folder ({exc.strerror})") from None
+        files = write_report_files(report, args.out, pdf=pdf)
+    # evidence text reaches the terminal as data: an ESC sequence in a feed's family name must not act
     for warning in files.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {as_data(warning)}", file=sys.stderr)
     import json
     run_info = {"started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -52,11 +61,11 @@ def run(args) -> int:
                 "warnings": files.warnings}
     write_text_atomic(args.out / "run.json", json.dumps(run_info, indent=2) + "\n")
     print(f"Verdict: {report['verdict']}")
-    print(f"  {report['verdict_text']}")
+    print(f"  {as_data(report['verdict_text'])}")
     for reason in report["verdict_reasons"]:
-        print(f"  - {reason['text']}")
+        print(f"  - {as_data(reason['text'])}")
     for family in report["families"]:
-        print(f"  Family: {family['name']} ({family['type']}, confidence {family['confidence']})")
+        print(f"  {family_line(report, family)}")
     print(f"Report: {files.html.resolve()}")
     for path in (files.pdf, files.json):
         if path:
