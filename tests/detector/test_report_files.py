@@ -5,6 +5,7 @@ report.html at phone width in Debian's chromium."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -76,7 +77,11 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(run_cli, phon
     out = tmp_path / "r"
     out.mkdir()
     (out / "report.pdf").write_bytes(b"%PDF-1.7 from another analysis")
-    monkeypatch.setitem(sys.modules, "weasyprint", None)   # what `import weasyprint` meets when it is absent
+    # the PDF's child process meets what WeasyPrint raises when Debian's pango is missing
+    shadow = tmp_path / "shadow" / "weasyprint"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(shadow.parent), *sys.path]))
     code, stdout, err = detect(run_cli, phone, out)
     assert code == 0
     assert err.startswith("warning: report.pdf not written: WeasyPrint is not usable") and err.count("\n") == 1
@@ -90,8 +95,9 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(run_cli, phon
 
 
 def test_no_pdf_writes_json_and_html_only(run_cli, phone, tmp_path):
-    code, _, err = detect(run_cli, phone, tmp_path / "r", "--no-pdf")
+    code, out, err = detect(run_cli, phone, tmp_path / "r", "--no-pdf")
     assert code == 0 and not err
+    assert "  Family: MirrorSpy (stalkerware, confidence high)\n" in out
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["report.html", "report.json", "run.json"]
 
 
