@@ -23,6 +23,7 @@ HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})   # controls, form
 # spaces a line may break at; a no-break space does not end a run
 BREAKING_SPACES = frozenset(" \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
 _PRINTABLE_ASCII = re.compile(r"[ -~]*")
+_LONG_ASCII_RUN = re.compile(f"[!-~]{{{LONG_RUN + 1}}}")
 _NEXT_BREAK = re.compile("[" + "".join(sorted(BREAKING_SPACES)) + "]")
 
 TEXT, ESCAPE, CUT = "text", "escape", "cut"
@@ -37,8 +38,9 @@ def data_pieces(value: object) -> list[Piece]:
     """`value` as text to show, in pieces so that a renderer can mark escapes and cuts apart from the evidence
     itself (the HTML does; the terminal and SVG show the plain text of `as_data`). None is empty."""
     text = "" if value is None else str(value)
-    if len(text) <= LONG_RUN and _PRINTABLE_ASCII.fullmatch(text):
-        return [Piece(TEXT, text)] if text else []
+    if (len(text) <= LONG_VALUE and _PRINTABLE_ASCII.fullmatch(text)
+            and (len(text) <= LONG_RUN or not _LONG_ASCII_RUN.search(text))):
+        return [Piece(TEXT, text)] if text else []     # nearly every value: nothing to escape or cut
     pieces: list[Piece] = []
     plain: list[str] = []
     shown = run = 0
