@@ -13,12 +13,12 @@ from pathlib import Path
 
 from stalkerlab.detector.reports.html_report import render_html
 from stalkerlab.detector.reports.json_report import SCHEMA_PATH, load_report_schema, report_json_text
-from stalkerlab.detector.reports.pdf_report import PdfUnavailable, render_pdf, write_pdf
+from stalkerlab.detector.reports.pdf_report import PdfRenderer, PdfUnavailable, render_pdf, write_pdf
 
 from stalkerlab.common.atomic_files import write_text_atomic
 
-__all__ = ["SCHEMA_PATH", "PdfUnavailable", "ReportFiles", "load_report_schema", "render_html", "render_pdf",
-           "report_json_text", "write_report_files"]
+__all__ = ["SCHEMA_PATH", "PdfRenderer", "PdfUnavailable", "ReportFiles", "load_report_schema", "render_html",
+           "render_pdf", "report_json_text", "write_report_files"]
 
 
 @dataclass
@@ -29,7 +29,8 @@ class ReportFiles:
     warnings: list[str] = field(default_factory=list)
 
 
-def write_report_files(report: dict, out: Path, *, pdf: bool = True) -> ReportFiles:
+def write_report_files(report: dict, out: Path, *, pdf: bool | PdfRenderer = True) -> ReportFiles:
+    """`pdf`: False for no report.pdf, or a PdfRenderer started earlier (see pdf_report.py)."""
     out = Path(out)
     page = render_html(report)
     files = ReportFiles(out / "report.json", out / "report.html", None)
@@ -37,10 +38,12 @@ def write_report_files(report: dict, out: Path, *, pdf: bool = True) -> ReportFi
     write_text_atomic(files.html, page)
     if pdf:
         try:
-            write_pdf(out / "report.pdf", page)
+            write_pdf(out / "report.pdf", page, pdf if isinstance(pdf, PdfRenderer) else None)
             files.pdf = out / "report.pdf"
         except PdfUnavailable as exc:
             files.warnings.append(f"report.pdf not written: {exc}")
+            # the page says so too, for whoever opens the folder later
+            write_text_atomic(files.html, render_html(report, pdf_skipped=str(exc)))
     else:
         # a report.pdf left from an earlier run would describe other evidence than this report.json
         (out / "report.pdf").unlink(missing_ok=True)

@@ -9,8 +9,9 @@ manifest. The same page is printed to PDF, so print and narrow screens are both 
 
 from __future__ import annotations
 
-from stalkerlab.detector.reports.markup import Markup
-from stalkerlab.detector.reports.markup import escape as _e
+from stalkerlab.detector.reports.family_words import WEBSITE_ONLY_WORDS, website_only
+from stalkerlab.detector.reports.markup import Markup, escape
+from stalkerlab.detector.reports.markup import text as _e
 from stalkerlab.detector.reports.timeline_svg import LANE_BY_KEY, SVG_STYLE, ChartEvent, chart_events, clock, day
 from stalkerlab.detector.reports.timeline_svg import render_timeline as render_timeline_chart
 
@@ -19,6 +20,10 @@ from stalkerlab.common.verdicts import DOES_NOT_MEAN, MEANS
 
 LEVEL_COLOURS = {"critical": "#8b0000", "high": "#9a3d00", "medium": "#6b5000", "low": "#3d5a80",
                  "informational": "#555"}
+# Rows listed per table: a hostile capture can hold 100,000 names, and WeasyPrint takes 5 to 10 ms a row.
+# report.json lists them all.
+LISTED_ROWS = 200
+LISTED_FINDINGS = 300
 CONFIDENCE_WORDS = {"high": "strong evidence", "medium": "some evidence", "low": "weak evidence"}
 STATUS_WORDS = {"ok": "checked", "not collected": "not collected", "error": "could not be read"}
 
@@ -34,7 +39,10 @@ STYLE = (
     # fixed layout with column widths: WeasyPrint's automatic table layout is slow on long reports
     "table{table-layout:fixed;border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0 1rem}"
     "td,th{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}"
-    "th{background:#f2f2f2}code{font-size:.88em;word-break:break-all}"
+    "th{background:#f2f2f2}code{font-size:.88em;word-break:break-all;unicode-bidi:isolate}"
+    # escapes of hidden characters and cuts of long values, told apart from the evidence text around them
+    ".shown{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;background:#eee;border:1px solid #888;"
+    "border-radius:.2rem;padding:0 .15rem;color:#1a1a1a}"
     ".level{font-weight:bold;padding:0 .3rem;border:2px solid;border-radius:.2rem;font-size:.85rem}"
     ".finding{border-top:1px solid #ccc;padding-top:.4rem;margin-top:1rem}"
     # one "Name: value" line per fact, without grid (costly in WeasyPrint, cramped on phones)
@@ -53,8 +61,10 @@ STYLE = (
     "width:100%}table.cards tr{border:1px solid #ccc;margin-bottom:.5rem}table.cards td{border:0;"
     "border-bottom:1px solid #eee}table.cards td::before{content:attr(data-label) ': ';font-weight:bold}"
     "table.cards col{width:auto!important}table.cards caption{display:block}}"
-    "@page{size:A4;margin:16mm 14mm 18mm;@bottom-left{content:'Stalkerware Lab report';font-size:8pt;"
-    "color:#555}@bottom-right{content:'Page ' counter(page) ' of ' counter(pages);font-size:8pt;color:#555}}"
+    # the page's margin boxes take the body's font, not the default serif (one font less to embed in the PDF)
+    "@page{size:A4;margin:16mm 14mm 18mm;font-family:'DejaVu Sans',sans-serif;"
+    "@bottom-left{content:'Stalkerware Lab report';font-size:8pt;color:#555}"
+    "@bottom-right{content:'Page ' counter(page) ' of ' counter(pages);font-size:8pt;color:#555}}"
     "@media print{body{max-width:none;padding:0;font-size:10.5pt}table{font-size:8.5pt}.annex{break-before:page}"
     "h2,h3{break-after:avoid}tr,.timeline,.verdict,.safety{break-inside:avoid}summary{list-style:none}"
     ".timeline{max-width:125mm}.panel-heading,summary{break-after:avoid}}"
@@ -63,14 +73,29 @@ STYLE = (
 
 def _table(headers: tuple[str, ...], rows: list[tuple], widths: tuple[int, ...], caption: str = "") -> str:
     """A table whose cells carry their column name, so narrow screens can show each row as a card.
-    `widths`: percentages per column (the layout is fixed). Cells are escaped here, except Markup."""
+    `widths`: percentages per column (the layout is fixed). Cells are escaped here, except Markup.
+    At most LISTED_ROWS rows are listed; a note after the table says how many more report.json has."""
     cols = "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup>"
     head = "".join(f"<th scope='col'>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td data-label='{_e(h)}'>{_cell(c)}</td>" for h, c in zip(headers, row,
-                                                                                                   strict=True))
-                   + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td data-label='{escape(h)}'>{_cell(c)}</td>"
+                                    for h, c in zip(headers, row, strict=True))
+                   + "</tr>" for row in rows[:LISTED_ROWS])
     cap = f"<caption class='note'>{_e(caption)}</caption>" if caption else ""
-    return f"<table class='cards'>{cap}{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<table class='cards'>{cap}{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + _not_listed(len(rows), LISTED_ROWS, "rows"))
+
+
+def _not_listed(total: int, listed: int, noun: str) -> str:
+    if total <= listed:
+        return ""
+    return (f"<p class='note'>The first {listed:,} of {total:,} {noun} are listed here, to keep the page readable "
+            "and printable; report.json lists them all.</p>")
+
+
+def _value(value: object) -> Markup:
+    """A value from the evidence inside a sentence, isolated so that its writing direction cannot reorder
+    the words around it."""
+    return Markup(f"<bdi>{_e(value)}</bdi>")
 
 
 def _cell(value: object) -> str:
@@ -105,11 +130,20 @@ def _summary(report: dict) -> list[str]:
     ]
     parts += [f"<li>{_e(r['text'])}</li>" for r in report["verdict_reasons"]]
     parts.append("</ul>")
-    if report["families"]:
+    recognised = [a for a in report["families"] if not website_only(report, a)]
+    visited = [a for a in report["families"] if website_only(report, a)]
+    if recognised:
         parts.append("<h2>Apps we recognised</h2><ul>")
-        parts += [f"<li>{_e(a['name'])}, a {_e(a['type'])} app ({_e(CONFIDENCE_WORDS.get(a['confidence'], ''))})"
-                  + (f", installed as {_e(a['package'])}" if a.get("package") else "") + "</li>"
-                  for a in report["families"]]
+        parts += [f"<li>{_value(a['name'])}, a {_e(a['type'])} app "
+                  f"({_e(CONFIDENCE_WORDS.get(a['confidence'], ''))})"
+                  + (f", installed as {_value(a['package'])}" if a.get("package") else "") + "</li>"
+                  for a in recognised]
+        parts.append("</ul>")
+    if visited:
+        # a visit to a vendor's site is reported as what it is: reading about an app is not having it
+        parts.append("<h2>Websites visited</h2><ul>")
+        parts += [f"<li>The phone visited the sales website of {_value(a['name'])}, which sells a {_e(a['type'])} "
+                  f"app. {_e(WEBSITE_ONLY_WORDS)}</li>" for a in visited]
         parts.append("</ul>")
     parts.append("<h2>What was checked</h2><ul>")
     capture, device = report["coverage"]["capture"], report["coverage"]["device"]
@@ -141,7 +175,7 @@ def _timeline_section(report: dict) -> list[str]:
         return parts
     parts.append(chart)
     if events:
-        parts.append(f"<details><summary>Every event on the timeline ({len(events)})</summary>")
+        parts.append(f"<details><summary>Every event on the timeline ({len(events):,})</summary>")
         parts.append(_table(("#", "Time (UTC)", "Kind", "What", "Evidence"), [_event_row(e) for e in events],
                             (5, 22, 13, 42, 18)))
         parts.append("</details>")
@@ -164,8 +198,8 @@ def _finding(f: dict) -> list[str]:
     if f["indicator"]:
         hit = f["indicator"]
         facts.append(("Indicator", Markup(f"{_code(hit['value'])} ({_e(hit['kind'])}, role {_e(hit['role'])}) of "
-                                          f"{_e(hit['family'])} ({_e(hit['family_type'])}) in feed "
-                                          f"{_e(hit['feed'])}; observed {_code(hit['matched'] or hit['value'])}")))
+                                          f"{_value(hit['family'])} ({_e(hit['family_type'])}) in feed "
+                                          f"{_value(hit['feed'])}; observed {_code(hit['matched'] or hit['value'])}")))
     parts = [f"<article class='finding'><h3><span class='level' style='color:{colour}'>{_e(f['level'].upper())}"
              f"</span> {_e(f['title'])}</h3><p>{_e(f['explanation'])}</p><dl>"]
     parts += [f"<dt>{_e(k)}</dt><dd>{_cell(v)}</dd>" for k, v in facts if v]
@@ -189,7 +223,7 @@ def _matched_words(matched: dict | list | None) -> Markup | str:
         return ""
     items = matched if isinstance(matched, list) else [matched]
     return Markup("<span class='match'>MATCH</span> " + "; ".join(
-        f"{_e(m['family'])} {_e(m['role'])} ({_code(m['indicator'])}, {_e(m['feed'])})" for m in items))
+        f"{_value(m['family'])} {_e(m['role'])} ({_code(m['indicator'])}, {_value(m['feed'])})" for m in items))
 
 
 def _observations(report: dict) -> list[str]:
@@ -203,7 +237,10 @@ def _observations(report: dict) -> list[str]:
                                ("http_hosts", "Plain HTTP hosts", "Host"), ("ips", "Internet addresses", "Address")):
         rows = obs[key]
         matched = sum(1 for r in rows if r["matched"])
-        parts.append(f"<details><summary>{_e(title)}: {len(rows)}, {matched} matched</summary>")
+        if len(rows) > LISTED_ROWS:
+            # when the list is cut, no match is left out of the page
+            rows = sorted(rows, key=lambda r: not r["matched"])
+        parts.append(f"<details><summary>{_e(title)}: {len(rows):,}, {matched:,} matched</summary>")
         if rows:
             parts.append(_table((column, "Count", "First frame", "First seen", "Last seen", "Indicator"),
                                 [(_code(r.get("name") or r.get("ip")), r["count"],
@@ -264,9 +301,9 @@ def _manifest(report: dict) -> list[str]:
     if capture["first_packet_time"]:
         parts.append(f"<p>Capture: {_e(capture['packets'])} packets from {_e(_when(capture['first_packet_time']))} "
                      f"to {_e(_when(capture['last_packet_time']))}.</p>")
-    extra = ", ".join(m["settings"]["extra_rules"]) or "none"
-    parts.append(f"<details><summary>Rules run: {len(m['rules'])} (extra rule files: {_e(extra)})</summary><p>"
-                 + ", ".join(f"<code>{_e(r)}</code>" for r in m["rules"]) + "</p></details>")
+    extra = Markup(", ".join(_value(x) for x in m["settings"]["extra_rules"]) or "none")
+    parts.append(f"<details><summary>Rules run: {len(m['rules'])} (extra rule files: {extra})</summary><p>"
+                 + ", ".join(_code(r) for r in m["rules"]) + "</p></details>")
     parts.append(f"<p>Tool: {_e(m['tool']['name'])} {_e(m['tool']['version'])}; report format "
                  f"<code>{_e(report['schema'])}</code>.</p>")
     return parts
@@ -283,11 +320,12 @@ def _annex(report: dict) -> list[str]:
                               Markup("<br>".join(_code(i) for i in a["indicators"])),
                               Markup("<br>".join(_e(b) for b in a["basis"]))) for a in report["families"]],
                             (13, 11, 11, 17, 23, 25), caption="Families identified"))
-    parts.append(f"<h2>Findings ({len(report['findings'])})</h2>")
+    parts.append(f"<h2>Findings ({len(report['findings']):,})</h2>")
     if not report["findings"]:
         parts.append("<p>No rule or check reported anything.</p>")
-    for f in report["findings"]:
+    for f in report["findings"][:LISTED_FINDINGS]:
         parts += _finding(f)
+    parts.append(_not_listed(len(report["findings"]), LISTED_FINDINGS, "findings"))
     parts.append("<h2>Allow-list suppressions</h2>")
     if report["suppressed"]:
         parts.append("<p class='note'>Heuristic findings an allow-list lowered. Indicator matches are never "
@@ -304,7 +342,8 @@ def _annex(report: dict) -> list[str]:
     return parts
 
 
-def render_html(report: dict) -> str:
+def render_html(report: dict, *, pdf_skipped: str | None = None) -> str:
+    """The page. `pdf_skipped`: why report.pdf was not made, said at the end of the page."""
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              "<title>Stalkerware Lab report</title>",
@@ -313,6 +352,7 @@ def render_html(report: dict) -> str:
     parts += _timeline_section(report)
     parts += _annex(report)
     parts.append("<footer><p>Made by Stalkerware Lab offline: nothing was contacted. All times are UTC. This "
-                 "page is a reading of report.json, which holds the same facts for tools.</p></footer>"
-                 "</main></body></html>\n")
+                 "page is a reading of report.json, which holds the same facts for tools.</p>"
+                 + (f"<p>report.pdf was not made: {_e(pdf_skipped)}</p>" if pdf_skipped else "")
+                 + "</footer></main></body></html>\n")
     return "".join(parts)

@@ -21,6 +21,8 @@ def run(args) -> int:
     from stalkerlab.common.owned_output import OwnedFolder
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
     from stalkerlab.detector.reports import write_report_files
+    from stalkerlab.detector.reports.family_words import family_line
+    from stalkerlab.detector.reports.shown_as_data import as_data
     from stalkerlab.simulator.simulate import SIMULATION_FILES, prepare_scenario, write_simulation
 
     # the phone and its report are one set: they appear together in --out, or not at all
@@ -54,9 +56,12 @@ def run(args) -> int:
     print(f"\n  Why: {t['explanation']}")
 
     print("\nThe detector, run on the same files (offline, nothing contacted):")
-    print(f"  Verdict: {report['verdict']} ({report['verdict_text']})")
+    print(f"  Verdict: {report['verdict']} ({as_data(report['verdict_text'])})")
     for family in report["families"]:
-        print(f"  Family: {family['name']}, confidence {family['confidence']}")
+        print(f"  {family_line(report, family)}")
     print(f"  Report: {out / 'report' / files.html.name}  (open it in a web browser)")
-    print(f"          {out / 'report' / files.pdf.name}  (to print)" if files.pdf else f"  ({files.warnings[0]})")
+    if files.pdf:
+        print(f"          {out / 'report' / files.pdf.name}  (to print)")
+    else:
+        print(f"  ({as_data(files.warnings[0])})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import platform
 import sys
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true",
                    help="write into a folder holding other files: replace only the files of the same names")
     p.add_argument("--no-pdf", action="store_true",
-                   help="skip report.pdf (faster; an older report.pdf in the folder is removed)")
+                   help="skip report.pdf (faster; an older report.pdf in the folder is removed). Without it, "
+                        "report.pdf is skipped with a warning when its layout takes longer than 30 s "
+                        "(environment variable STALKERLAB_PDF_TIME_LIMIT, in seconds)")
 
 
 def run(args) -> int:
@@ -38,7 +41,9 @@ def run(args) -> int:
     from stalkerlab.common.atomic_files import write_text_atomic
     from stalkerlab.common.owned_output import OwnedFolder
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
-    from stalkerlab.detector.reports import write_report_files
+    from stalkerlab.detector.reports import PdfRenderer, write_report_files
+    from stalkerlab.detector.reports.family_words import family_line
+    from stalkerlab.detector.reports.shown_as_data import as_data
 
     started = datetime.now(timezone.utc)
     inputs = [("--pcap", args.pcap), ("--device", args.device), ("--stimuli", args.stimuli),
@@ -46,26 +51,30 @@ def run(args) -> int:
     folder = OwnedFolder(args.out, "detect", inputs=inputs, force=args.force, names=REPORT_SET)
     folder.check()                 # a bad --out is refused before the analysis, not after it
     size = args.pcap.stat().st_size if args.pcap and args.pcap.is_file() else 0
-    with bytes_progress("Reading the capture", size) as progress:
-        report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules), progress)
-    # report.json, report.html, report.pdf and run.json are one set: moved in together, or not at all
-    with folder as stage:
-        files = write_report_files(report, stage, pdf=not args.no_pdf)
-        outputs = sorted(p.name for p in (files.json, files.html, files.pdf) if p)
-        run_info = {"started": started.isoformat(timespec="seconds"),
-                    "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "host": platform.node(), "user": getpass.getuser(), "command": sys.argv,
-                    "tool_version": report["manifest"]["tool"]["version"],
-                    "outputs": outputs, "warnings": files.warnings}
-        write_text_atomic(stage / "run.json", json.dumps(run_info, indent=2) + "\n")
+    # WeasyPrint starts in its child process while the evidence is analysed
+    with nullcontext(False) if args.no_pdf else PdfRenderer() as pdf:
+        with bytes_progress("Reading the capture", size) as progress:
+            report = run_detection(DetectInputs(args.pcap, args.device, args.stimuli, args.feed, args.rules),
+                                   progress)
+        # report.json, report.html, report.pdf and run.json are one set: moved in together, or not at all
+        with folder as stage:
+            files = write_report_files(report, stage, pdf=pdf)
+            outputs = sorted(p.name for p in (files.json, files.html, files.pdf) if p)
+            run_info = {"started": started.isoformat(timespec="seconds"),
+                        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        "host": platform.node(), "user": getpass.getuser(), "command": sys.argv,
+                        "tool_version": report["manifest"]["tool"]["version"],
+                        "outputs": outputs, "warnings": files.warnings}
+            write_text_atomic(stage / "run.json", json.dumps(run_info, indent=2) + "\n")
+    # evidence text reaches the terminal as data: an ESC sequence in a feed's family name must not act
     for warning in files.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {as_data(warning)}", file=sys.stderr)
     print(f"Verdict: {report['verdict']}")
-    print(f"  {report['verdict_text']}")
+    print(f"  {as_data(report['verdict_text'])}")
     for reason in report["verdict_reasons"]:
-        print(f"  - {reason['text']}")
+        print(f"  - {as_data(reason['text'])}")
     for family in report["families"]:
-        print(f"  Family: {family['name']} ({family['type']}, confidence {family['confidence']})")
+        print(f"  {family_line(report, family)}")
     out = args.out.resolve()
     print(f"Report: {out / 'report.html'}")
     for name in ("report.pdf", "report.json"):

@@ -5,6 +5,7 @@ report.html at phone width in Debian's chromium."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -67,7 +68,11 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(detect_case, 
     out = tmp_path / "r"
     out.mkdir()
     (out / "report.pdf").write_bytes(b"%PDF-1.7 from another analysis")
-    monkeypatch.setitem(sys.modules, "weasyprint", None)   # what `import weasyprint` meets when it is absent
+    # the PDF's child process meets what WeasyPrint raises when Debian's pango is missing
+    shadow = tmp_path / "shadow" / "weasyprint"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(shadow.parent), *sys.path]))
     code, stdout, err = detect_case(phone, out, "--force")   # a folder detect did not mark: --force
     assert code == 0
     assert err.startswith("warning: report.pdf not written: WeasyPrint is not usable") and err.count("\n") == 1
@@ -82,8 +87,9 @@ def test_without_weasyprint_json_and_html_stay_and_an_old_pdf_goes(detect_case, 
 
 
 def test_no_pdf_writes_json_and_html_only(detect_case, phone, tmp_path):
-    code, _, err = detect_case(phone, tmp_path / "r", "--no-pdf")
+    code, out, err = detect_case(phone, tmp_path / "r", "--no-pdf")
     assert code == 0 and not err
+    assert "  Family: MirrorSpy (stalkerware, confidence high)\n" in out
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [".stalkerlab-output.json", "report.html",
                                                                   "report.json", "run.json"]
 

@@ -4,6 +4,7 @@ are where the report says things happened."""
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -153,3 +154,25 @@ def test_a_device_only_report_says_what_was_not_recorded(phone):
     numbered = [t.text for svg in panels for t in svg.iter(f"{SVG}text") if t.text and t.text.isdigit()]
     device_rows = [r for r in report["timeline"] if r["source"] == "device"]
     assert device_rows and numbered == [str(i) for i in range(1, len(device_rows) + 1)]
+
+
+@pytest.mark.slow
+def test_a_vendor_site_visit_is_told_as_a_visit_not_as_a_family(run_cli, tmp_path):
+    """Issue 10: after reading a vendor's site, `detect` said "Family: MirrorSpy (confidence low)"."""
+    phone = tmp_path / "phone"
+    assert run_cli("simulate", "vendor-website-visit", "--seed", "3", "--out", phone)[0] == 0
+    code, out, err = run_cli("detect", "--pcap", phone / "capture.pcap", "--device", phone / "device",
+                             "--stimuli", phone / "stimuli.json", "--out", tmp_path / "r", "--no-pdf")
+    assert code == 0, err
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["verdict"] == "no-indicators" and [f["name"] for f in report["families"]] == ["MirrorSpy"]
+    assert "Visited the sales website of MirrorSpy" in out and "Family:" not in out
+    summary = (tmp_path / "r" / "report.html").read_text().split("Technical annex")[0]
+    assert "The phone visited the sales website of <bdi>MirrorSpy</bdi>" in summary
+    assert "Apps we recognised" not in summary and "not a sign that the app is on the phone" in summary
+
+
+def test_a_family_found_on_the_phone_is_still_named(full_report):
+    summary = render_html(full_report).split("Technical annex")[0]
+    assert "<h2>Apps we recognised</h2>" in summary and "<bdi>MirrorSpy</bdi>, a stalkerware app" in summary
+    assert "Websites visited" not in summary
