@@ -23,7 +23,8 @@ PACKAGE = "com.evil\u202egnp.exe"
 # NUL, ESC with a colour sequence, a C1 control (NEL), a bidi isolate and a zero-width space
 CONTROLS_PACKAGE = f"org.x\x00{ESC}[31m\x85\u2066\u200by"
 LONG_NAME = ".".join(["a" * 62] * 646)[:40_000]     # 40,000 characters in labels of 62
-MANY_NAMES = 20_000
+# below the capture's cap on one observation list (5,000 values: the rest is counted in coverage)
+MANY_NAMES = 4_000
 
 
 def _capture(path: Path, packets: list[bytes]) -> None:
@@ -66,14 +67,15 @@ def case_text_that_acts(workdir: Path) -> list[str]:
 
 
 def case_long_dns_name(workdir: Path) -> list[str]:
-    """One 40,000-character DNS name (its PDF used to take about 100 s)"""
+    """One 40,000-character server name in an HTTP Host header (as a DNS name it used to make the PDF take about
+    100 s; a DNS name that long is now refused as tshark refuses it, a Host header still carries it)"""
     _capture(workdir / "capture.pcap",
-             _contact_c2() + [cb.ip_packet(4, 17, cb.udp(53002, 53, cb.dns_query(LONG_NAME, 0x2222)))])
+             _contact_c2() + cb.tcp_segments(cb.http_request(LONG_NAME), b"", dport=80))
     return ["detect", "--pcap", str(workdir / "capture.pcap"), "--out", str(workdir / "report")]
 
 
 def case_many_names(workdir: Path) -> list[str]:
-    """20,000 different DNS names, the feed's C2 name last (the page lists the first 200, every match included)"""
+    """4,000 different DNS names, the feed's C2 name last (the page lists the first 200, every match included)"""
     lookups = [cb.ip_packet(4, 17, cb.udp(53002, 53, cb.dns_query(f"n{i}.many.example", i & 0xFFFF)))
                for i in range(MANY_NAMES - 1)]
     _capture(workdir / "capture.pcap", lookups + _contact_c2())
