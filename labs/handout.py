@@ -20,11 +20,13 @@ SHAPES = {
     "en": {"domain": "a domain name", "ip": "an IP address", "mac": "a MAC address", "package": "a package name",
            "sha256": "a SHA-256 hash", "timestamp": "a date and time in UTC", "integer": "a number",
            "packet": "a packet number", "choice": "one of the choices", "set": "a list, one item per line",
-           "text": "a short written answer"},
+           "text": "a short written answer",
+           "rule": "a detector rule in YAML, as `stalkerlab detect --rules` reads it"},
     "fr": {"domain": "un nom de domaine", "ip": "une adresse IP", "mac": "une adresse MAC",
            "package": "un nom de paquet", "sha256": "une empreinte SHA-256", "timestamp": "une date et heure UTC",
            "integer": "un nombre", "packet": "un numéro de paquet", "choice": "un des choix",
-           "set": "une liste, un élément par ligne", "text": "une courte réponse rédigée"},
+           "set": "une liste, un élément par ligne", "text": "une courte réponse rédigée",
+           "rule": "une règle du détecteur en YAML, telle que `stalkerlab detect --rules` la lit"},
 }
 HEADINGS = {"en": ("What you will practise", "Your files", "Questions", "points", "Seed"),
             "fr": ("Ce que vous allez pratiquer", "Vos fichiers", "Questions", "points", "Graine")}

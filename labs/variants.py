@@ -78,10 +78,10 @@ def make_variant(lab: Lab, seed: int, folder: Path) -> Variant:
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: not empty (a variant is generated into a new folder)")
     receives = lab.receives
-    scenario_ref = str(lab.scenario_file) if lab.scenario_file else receives.scenario
+    choice = receives.scenario_for(seed)
     simulated = folder / "simulated"
-    simulate(prepare_scenario(scenario_ref, legacy_accessibility=receives.legacy_accessibility), seed, simulated,
-             duration_min=receives.duration_min)
+    simulate(prepare_scenario(lab.scenario_ref(choice), legacy_accessibility=receives.legacy_accessibility), seed,
+             simulated, duration_min=choice.duration_min)
     learner, key = folder / "learner", folder / "key"
     learner.mkdir(parents=True)
     key.mkdir()
