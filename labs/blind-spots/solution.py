@@ -5,6 +5,7 @@ from pathlib import Path
 
 from stalkerlab.labs.learner_tools import detect, tshark_fields
 
+
 def solve(files: Path) -> dict[str, str]:
     report = detect(files)
     reasons = [r["code"] for r in report["verdict_reasons"]]
