@@ -198,6 +198,16 @@ def _check_meaning(path: Path, data: dict) -> None:
                 raise UserError(f"{where}: answer.choices: a choice answer needs its choices")
         if kind == "set" and not answer.get("item_type"):
             raise UserError(f"{where}: answer.item_type: a set answer needs the type of its items")
+        if kind == "choice" or answer.get("item_type") == "choice":
+            ids = {str(c["id"]).lower() for c in answer["choices"]}
+            typical = task.get("feedback", {}).get("typical", ())
+            literals = [answer.get("expected") or {}] + [w["answer"] for w in typical]
+            for literal in (s for s in literals if s.get("from") == "value"):
+                value = literal.get("value")
+                values = value if isinstance(value, list) else [value]
+                unknown = [v for v in values if str(v).lower() not in ids]
+                if unknown:
+                    raise UserError(f"{where}: {unknown[0]!r} is not one of the answer's choices")
         if kind == "rule" and "capture" not in data["receives"]["files"]:
             raise UserError(f"{where}: answer.type: a rule answer is run on the capture, so files needs capture")
         if answer.get("quiet_on") and kind != "rule":

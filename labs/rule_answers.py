@@ -11,7 +11,9 @@ make on the same files, in milliseconds and without a file.
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +25,7 @@ from stalkerlab.labs.definition import ScenarioChoice
 from stalkerlab.common.errors import UserError
 
 MAX_RULE_VALUES = 500          # a rule is a page of YAML: tens of values, never thousands
+MAX_RULE_WORK = 100            # field tests per record; the built-in rules need at most a dozen
 SHOWN_SUBJECTS = 3
 NAME_FIELDS = ("label", "name", "sni", "server", "host", "observed", "dst", "dst_ip")
 
@@ -90,7 +93,38 @@ def parse_submitted_rule(text: str):
         raise Unreadable(f"a detector rule ({exc})") from None
     if rule.id in _builtin_rule_ids():
         raise Unreadable(f"a detector rule with an id of its own ({rule.id!r} is a built-in rule's id)")
+    # A learner's rule runs on the shared server: a catastrophic pattern, or a condition that repeats a long
+    # list hundreds of times, would stall the answers of the whole class.
+    blocks = {name: list(_fields(block)) for name, block in data["detection"].items() if name != "condition"}
+    if any("|re" in key for fields in blocks.values() for key, _options in fields):
+        raise Unreadable("a detector rule without |re (regular expressions are not accepted in lab answers; "
+                         "use endswith, startswith or contains)")
+    work = _work(str(data["detection"]["condition"]), blocks)
+    if work > MAX_RULE_WORK:
+        raise Unreadable(f"a detector rule small enough to check (this one makes {work} field tests on every "
+                         f"record; a lab answer may make {MAX_RULE_WORK})")
     return rule
+
+
+def _fields(block: object):
+    """(key, number of values it tries) of every field test in a detection block."""
+    for mapping in block if isinstance(block, list) else [block]:
+        if isinstance(mapping, dict):
+            for key, value in mapping.items():
+                yield str(key), len(value) if isinstance(value, list) else 1
+
+
+def _work(condition: str, blocks: dict[str, list]) -> int:
+    """Field tests per record in the worst case: each block named (or matched by a pattern) in the condition
+    costs the values its fields try."""
+    cost = {name: sum(options for _key, options in fields) for name, fields in blocks.items()}
+    work = 0
+    for word in re.findall(r"[\w*]+", condition):
+        if word in ("and", "or", "not", "of", "all") or word.isdigit():
+            continue
+        pattern = "*" if word == "them" else word
+        work += sum(c for name, c in cost.items() if fnmatch.fnmatchcase(name, pattern))
+    return work
 
 
 @dataclass(frozen=True)
