@@ -35,7 +35,6 @@ WORDS = {
         "placeholder": "YOUR-NAME",
         "instructors": "Instructors can add `--with-answers` for their own copy (answers.json, never for learners) "
                        "and check the lab with `stalkerlab labs validate {id}`.",
-        "fictional": "Everything in these files is synthetic: the people, phones and servers are fictional.",
         "index-title": "Labs",
         "index-intro": "Each lab gives every learner their own files (a simulated phone: capture, device "
                        "acquisition or report), asks questions that the files answer, and checks the answers on "
@@ -71,8 +70,6 @@ WORDS = {
         "placeholder": "VOTRE-NOM",
         "instructors": "Les formateurs peuvent ajouter `--with-answers` pour leur propre exemplaire (answers.json, "
                        "jamais pour les participants) et vérifier l'exercice avec `stalkerlab labs validate {id}`.",
-        "fictional": "Tout ce que contiennent ces fichiers est synthétique : les personnes, les téléphones et les "
-                     "serveurs sont fictifs.",
         "index-title": "Exercices",
         "index-intro": "Chaque exercice donne à chaque participant ses propres fichiers (un téléphone simulé : "
                        "capture, acquisition de l'appareil ou rapport), pose des questions auxquelles ces fichiers "
@@ -118,7 +115,7 @@ def lab_page_markdown(lab: Lab, language: str = "en", portal_url: str | None = N
         for choice in lab.receives.scenarios:
             length = f" ({words['minutes'].format(minutes=choice.duration_min)})" if choice.duration_min else ""
             lines += [f"- `{choice.scenario}`{length}"]
-    lines += ["", words["fictional"], "", f"## {questions}", ""] + questions_list(lab, language) + [""]
+    lines += ["", f"## {questions}", ""] + questions_list(lab, language) + [""]
     lines += [f"## {words['self-study']}", "", words["self-study-text"], "", "```text",
               f"stalkerlab labs handout {lab.id} --learner {words['placeholder']} --out lab/{lab.id}"
               + ("" if language == "en" else f" --lang {language}"), "```", "",

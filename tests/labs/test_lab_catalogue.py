@@ -55,7 +55,8 @@ def test_the_labs_cover_the_course_modules_they_name():
 def test_every_text_is_in_both_languages_and_reads_as_its_language(lab):
     missing = [where for where, text in _texts(lab) if set(text.by_language) != set(LANGUAGES)]
     assert not missing, f"{lab.id}: no French for {missing}"
-    for language in LANGUAGES:
+    for language, fictional in (("en", "fictional"), ("fr", "fictifs")):
+        assert fictional in lab.text(language), f"{lab.id}: text.{language}.md must say the case is fictional"
         assert prose_language(lab.text(language)) == language, f"{lab.id}: text.{language}.md"
         assert prose_language(lab_page_markdown(lab, language)) == language, f"{lab.id}: {language} page"
 
