@@ -1,22 +1,25 @@
 """A lab as a page of the course, in Markdown, made from its lab.yaml (the one source): what it is for, what the
-learner receives, the questions (never the answers), a "start this lab" link to the classroom portal when the
-course names one, and the command that writes one's own files for self-study. The course's build hook
-(course/hooks/lab_pages.py) puts it into the page `labs/<lab-id>.md`, in each language."""
+learner receives, the questions (never the answers), and the command that writes one's own files for
+self-study. `stalkerlab labs pages` writes them as course/docs/labs/<lab-id>.md and .fr.md (a test fails when
+one is stale); the course's build hook (course/hooks/lab_portal_links.py) adds the "start this lab" link to the
+classroom portal when the course names one. The course, a lower floor, never imports the labs."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
-from stalkerlab.labs.definition import Lab
+from stalkerlab.labs.definition import LANGUAGES, Lab
 from stalkerlab.labs.handout import HEADINGS, questions_list
+
+from stalkerlab.common.atomic_files import write_text_atomic
 
 WORDS = {
     "en": {
         "level": {"introductory": "Introductory", "intermediate": "Intermediate", "advanced": "Advanced"},
         "track": {"police": "police", "support-workers": "support workers", "instructors": "instructors"},
         "about": "{level} · about {minutes} minutes · for {tracks} · course: {modules}",
-        "start": "Start this lab", "start-text": "Your own files and questions are in the classroom portal:",
-        "start-link": "start this lab in the portal",
         "files": "What you receive",
         "pool": "Each learner receives one of these situations, picked by their own variant; your neighbour's "
                 "may be another, so compare your reasoning, not your answers:",
@@ -47,9 +50,6 @@ WORDS = {
         "track": {"police": "police et gendarmerie", "support-workers": "intervenantes et intervenants",
                   "instructors": "formateurs"},
         "about": "{level} · environ {minutes} minutes · pour {tracks} · formation : {modules}",
-        "start": "Commencer cet exercice",
-        "start-text": "Vos propres fichiers et questions sont dans le portail de la classe :",
-        "start-link": "commencer cet exercice dans le portail",
         "files": "Ce que vous recevez",
         "pool": "Chaque participant reçoit l'une de ces situations, choisie par sa propre variante ; celle de "
                 "votre voisin peut être différente : comparez vos raisonnements, pas vos réponses :",
@@ -91,19 +91,12 @@ def module_link(module: str) -> str:
     return f"[{label}](../{module})"
 
 
-def portal_lab_url(portal_url: str, lab_id: str) -> str:
-    return f"{portal_url.rstrip('/')}/labs/{lab_id}"
-
-
-def lab_page_markdown(lab: Lab, language: str = "en", portal_url: str | None = None) -> str:
+def lab_page_markdown(lab: Lab, language: str = "en") -> str:
     words = _words(language)
     lines = [f"# {lab.title(language)}", ""]
     lines += [words["about"].format(level=words["level"][lab.level], minutes=lab.duration_min,
                                     tracks=", ".join(words["track"][t] for t in lab.tracks),
                                     modules=", ".join(module_link(m) for m in lab.modules)), ""]
-    if portal_url:
-        lines += [f'!!! handson "{words["start"]}"',
-                  f"    {words['start-text']} [{words['start-link']}]({portal_lab_url(portal_url, lab.id)}).", ""]
     lines += [lab.text(language).strip(), ""]
     practise, _files, questions, _points, _seed = HEADINGS.get(language, HEADINGS["en"])
     lines += [f"## {practise}", ""] + [f"- {o(language)}" for o in lab.outcomes] + [""]
@@ -133,3 +126,47 @@ def labs_index_markdown(labs: list[Lab], language: str = "en") -> str:
                   f"{words['level'][lab.level]} | {lab.duration_min} min | "
                   f"{', '.join(words['track'][t] for t in lab.tracks)} |"]
     return "\n".join(lines) + "\n"
+
+
+GENERATED = "<!-- Made by `stalkerlab labs pages` from {source}: edit that, not this page. -->"
+INCLUDES = {"en": "abbreviations.md", "fr": "abbreviations.fr.md"}
+
+
+def _page_file(front: dict, body: str, source: str, language: str) -> str:
+    header = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in front.items())
+    return (f"---\n{header}---\n{GENERATED.format(source=source)}\n\n{body.rstrip()}\n\n"
+            f'--8<-- "{INCLUDES[language]}"\n')
+
+
+def page_files(labs: list[Lab]) -> dict[str, str]:
+    """File name in course/docs/labs -> its text, for every lab and the index, in every language."""
+    files = {}
+    for language in LANGUAGES:
+        suffix = "" if language == "en" else f".{language}"
+        index = labs_index_markdown(labs, language)
+        files[f"index{suffix}.md"] = _page_file({"labs": "all", "title": index.splitlines()[0].lstrip("# ")}, index,
+                                                "labs/*/lab.yaml", language)
+        for lab in labs:
+            files[f"{lab.id}{suffix}.md"] = _page_file({"lab": lab.id, "title": lab.title(language)},
+                                                       lab_page_markdown(lab, language),
+                                                       f"labs/{lab.id}/lab.yaml", language)
+    return files
+
+
+def write_pages(labs: list[Lab], folder: Path) -> tuple[list[Path], list[Path]]:
+    """Write the course's lab pages into `folder` (atomically, each file whole); remove the pages this command
+    made for labs that no longer exist, and never a page it did not make. Returns (written, removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = page_files(labs)
+    written = []
+    for name, text in sorted(wanted.items()):
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_text_atomic(path, text)
+            written.append(path)
+    removed = []
+    for path in sorted(folder.glob("*.md")):
+        if path.name not in wanted and GENERATED.split("{")[0] in path.read_text(encoding="utf-8"):
+            path.unlink()
+            removed.append(path)
+    return written, removed

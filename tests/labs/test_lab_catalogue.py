@@ -3,15 +3,17 @@ out, shown in the course from its own lab.yaml, and each proved by its reference
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
+from types import SimpleNamespace
 
 import pytest
 import yaml
 from stalkerlab.course.layout import CourseLayout
 from stalkerlab.course.structure import command_problems, prose_language, safety_problems
-from stalkerlab.labs.course_page import lab_page_markdown, labs_index_markdown, portal_lab_url
-from stalkerlab.labs.definition import LANGUAGES, Text, lab_ids, load_all
+from stalkerlab.labs.course_page import lab_page_markdown, labs_index_markdown, page_files
+from stalkerlab.labs.definition import LANGUAGES, Text, load_all
 from stalkerlab.labs.solutions import solve
 
 LABS = load_all()
@@ -72,35 +74,64 @@ def test_every_variant_is_quick_to_hand_out(lab):
 
 
 @pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.id)
-def test_the_course_page_is_safe_portable_and_links_to_the_portal_only_when_one_is_set(lab):
+def test_the_course_page_is_safe_portable_and_gives_the_self_study_command(lab):
     for language in LANGUAGES:
         page = lab_page_markdown(lab, language)
-        wrong_choices = {f"`{c.id}`" for t in lab.tasks for c in t.answer.choices
-                         if t.answer.expected and t.answer.expected.origin == "value"
-                         and c.id not in (t.answer.expected.value if isinstance(t.answer.expected.value, list)
-                                          else [t.answer.expected.value])}
-        # like the course's quizzes, a wrong choice is a distractor shown to be weighed: the rule reads the rest
-        prose = "\n".join(line for line in page.splitlines() if not any(c in line for c in wrong_choices))
-        assert not safety_problems(prose, f"labs/{lab.id}.{language}"), safety_problems(prose, lab.id)
+        assert not safety_problems(page, f"labs/{lab.id}.{language}"), safety_problems(page, lab.id)
         assert not command_problems(page, f"labs/{lab.id}.{language}")
         assert f"stalkerlab labs handout {lab.id} --learner" in page
-        assert "portal" not in page.split("##")[0]
-        linked = lab_page_markdown(lab, language, "https://class.example.org/")
-        assert f"({portal_lab_url('https://class.example.org/', lab.id)})" in linked
-        assert "https://class.example.org/labs/" + lab.id in linked
 
 
-def test_every_lab_has_its_page_in_both_languages_and_in_the_menu():
+def test_the_course_shows_every_lab_from_its_definition_in_both_languages_and_in_the_menu():
+    folder = COURSE.docs_dir / "labs"
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    stale = sorted(name for name, text in page_files(LABS).items() if on_disk.get(name) != text)
+    assert not stale, f"run `stalkerlab labs pages`: {stale} differ from the lab definitions"
+    assert set(on_disk) == set(page_files(LABS))
     nav = yaml.safe_load(re.sub(r"!!?\S+", "", COURSE.config_file.read_text(encoding="utf-8")))["nav"]
     labs_menu = next(section["Labs"] for section in nav if isinstance(section, dict) and "Labs" in section)
     assert labs_menu == ["labs/index.md"] + [f"labs/{lab.id}.md" for lab in
                                              sorted(LABS, key=lambda lab: (lab.modules[0], lab.id))]
-    for lab_id in lab_ids():
-        for suffix, include in (("", "abbreviations.md"), (".fr", "abbreviations.fr.md")):
-            stub = (COURSE.docs_dir / "labs" / f"{lab_id}{suffix}.md").read_text(encoding="utf-8")
-            assert stub.startswith(f"---\nlab: {lab_id}\n---\n") and f'--8<-- "{include}"' in stub
     index = labs_index_markdown(LABS, "fr")
     assert index.startswith("# Exercices") and all(f"]({lab.id}.md)" in index for lab in LABS)
+
+
+def _portal_hook():
+    spec = importlib.util.spec_from_file_location("lab_portal_links", COURSE.course_dir / "hooks" /
+                                                  "lab_portal_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("src", "words"), [("labs/blind-spots.md", "Start this lab"),
+                                            ("labs/blind-spots.fr.md", "Commencer cet exercice")])
+def test_the_build_hook_links_a_lab_page_to_the_portal_only_when_one_is_set(src, words):
+    hook = _portal_hook()
+    page = SimpleNamespace(meta={"lab": "blind-spots"}, file=SimpleNamespace(src_uri=src))
+    markdown = "<!-- made -->\n\n# Blind spots\n\nText.\n"
+    with_portal = hook.on_page_markdown(markdown, page, SimpleNamespace(extra={"portal_url": "https://c.example/"}),
+                                        None)
+    lines = with_portal.splitlines()
+    assert lines.index("# Blind spots") < next(i for i, line in enumerate(lines) if words in line)
+    assert "(https://c.example/labs/blind-spots)" in with_portal
+    assert hook.on_page_markdown(markdown, page, SimpleNamespace(extra={}), None) == markdown
+    other = SimpleNamespace(meta={}, file=SimpleNamespace(src_uri="modules/01-x.md"))
+    assert hook.on_page_markdown(markdown, other, SimpleNamespace(extra={"portal_url": "https://c.example"}),
+                                 None) == markdown
+
+
+def test_labs_pages_writes_only_its_own_pages(tmp_path, run_cli):
+    (tmp_path / "notes.md").write_text("my own notes", encoding="utf-8")
+    stale = page_files(LABS)["blind-spots.md"].replace("blind-spots", "a-lab-that-is-gone")
+    (tmp_path / "a-lab-that-is-gone.md").write_text(stale, encoding="utf-8")
+    code, out, err = run_cli("labs", "pages", "--out", tmp_path)
+    assert code == 0, err
+    assert f"{len(page_files(LABS))} lab page(s) written, 1 removed" in out
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "my own notes"
+    assert not (tmp_path / "a-lab-that-is-gone.md").exists()
+    code, out, _ = run_cli("labs", "pages", "--out", tmp_path)
+    assert "0 lab page(s) written, 0 removed" in out and "up to date" in out
 
 
 def _seeds(lab) -> list[int]:
@@ -130,6 +161,6 @@ def test_the_built_course_shows_each_lab_from_its_definition(tmp_path):
     lab = next(lab for lab in LABS if lab.id == "kind-of-monitoring")
     english = (site / "labs" / f"{lab.id}.html").read_text(encoding="utf-8")
     french = (site / "fr" / "labs" / f"{lab.id}.html").read_text(encoding="utf-8")
-    assert lab.title("en") in english and "https://class.example.org/labs/kind-of-monitoring" in english
+    assert lab.title("en") in english and 'href="https://class.example.org/labs/kind-of-monitoring"' in english
     assert '<html lang="fr"' in french and "Commencer cet exercice" in french
     assert "stalkerlab labs handout kind-of-monitoring --learner VOTRE-NOM" in french
