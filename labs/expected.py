@@ -54,8 +54,7 @@ def expected_for(task: Task, variant: Variant) -> Expected | None:
     if task.answer.type == "rule":   # the value names what the rule must catch; the key adds what it runs on
         from stalkerlab.labs.rule_answers import rule_expectation
 
-        value = rule_expectation(value, variant.learner_dir / "capture.pcap", variant.learner_dir / "stimuli.json",
-                                 task.answer.quiet_on)
+        value = rule_expectation(value, variant.records, task.answer.quiet_on)
     return Expected(value, typical)
 
 

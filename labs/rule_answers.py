@@ -57,11 +57,11 @@ def benign_records(scenario: str, duration_min: int | None, seed: int) -> dict[s
         return capture_records(out / "capture.pcap", out / "stimuli.json")
 
 
-def rule_expectation(targets: object, pcap: Path, stimuli: Path | None,
-                     quiet_on: tuple[ScenarioChoice, ...]) -> dict:
-    """The answer key of a rule task: what to catch, the learner's own records, and the benign ones."""
+def rule_expectation(targets: object, own: dict[str, list[dict]], quiet_on: tuple[ScenarioChoice, ...]) -> dict:
+    """The answer key of a rule task: what to catch, the records of the learner's capture (made with the
+    variant), and those of the benign scenarios."""
     names = sorted({str(t).lower().rstrip(".") for t in (targets if isinstance(targets, list) else [targets])})
-    return {"targets": names, "own": capture_records(pcap, stimuli),
+    return {"targets": names, "own": own,
             "quiet": [{"scenario": q.scenario, "seed": q.seed, "duration_min": q.duration_min,
                        "records": benign_records(q.scenario, q.duration_min, q.seed)} for q in quiet_on]}
 

@@ -3,6 +3,7 @@ rule answers (a learner's detector rule, run on the server on the records kept i
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -140,6 +141,7 @@ def test_a_real_rule_key_is_checked_like_detect_rules_and_survives_json(tmp_path
     apps, and the key read back from JSON (as the portal stores it) judges the same."""
     lab = find_lab("unknown-family-rule")
     variant = make_variant(lab, 7, tmp_path / "v")
+    assert variant.records["dns"] and not (variant.learner_dir / "records.json").exists()   # the key's, not theirs
     key = answer_key(variant)["rule"]
     server = variant.truth["c2"]["domains"][0]
     domain = ".".join(server.split(".")[-2:])
@@ -150,3 +152,12 @@ def test_a_real_rule_key_is_checked_like_detect_rules_and_survives_json(tmp_path
         assert check(rule_task, expected, by_name).status == RIGHT
         assert check(rule_task, expected, by_rhythm).status == WRONG
     assert {q["scenario"] for q in key.value["quiet"]} == {"benign-busy-phone", "tracker-sdk"}
+
+
+@pytest.mark.slow
+def test_an_instructors_handout_of_a_rule_lab_carries_the_rule_key(tmp_path, run_cli, rule_task):
+    code, _, err = run_cli("labs", "handout", "unknown-family-rule", "--learner", "ana", "--out", tmp_path / "ana",
+                           "--with-answers")
+    assert code == 0, err
+    key = Expected.from_json(json.loads((tmp_path / "ana" / "answers.json").read_text(encoding="utf-8"))["rule"])
+    assert check(rule_task, key, rule("dns", "{name|endswith: owl-metrics.example}")).status == RIGHT
