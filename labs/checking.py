@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from stalkerlab.labs.answer_types import MAX_ANSWER_CHARS, Unreadable, normalise, score_set, split_items, within
 from stalkerlab.labs.definition import Task
 from stalkerlab.labs.expected import Expected
+from stalkerlab.labs.rule_answers import judge_rule
 
 RIGHT, PARTLY, WRONG, UNREADABLE, TO_MARK = "right", "partly-right", "wrong", "unreadable", "awaiting-marking"
 
@@ -15,11 +16,25 @@ DEFAULT_WORDS = {
     "en": {RIGHT: "Right.", WRONG: "Not this one. Look at the evidence again; a hint may help.",
            PARTLY: "Partly right: {right} of {total} found{extra}.", "extra": ", and {wrong} that should not be there",
            UNREADABLE: "This does not look like {shape}.", TO_MARK: "Saved. Your instructor will mark this answer.",
-           "too-long": "This answer is too long (at most {limit} characters)."},
+           "too-long": "This answer is too long (at most {limit} characters).",
+           "rule-silent": "Your rule does not fire on the monitoring app's traffic in your files. Run it with "
+                          "`stalkerlab detect --rules` on your capture and look for its finding.",
+           "rule-noisy-own": "Your rule fires on the app's traffic, but also on other traffic in your files: "
+                             "{subjects}.",
+           "rule-noisy-benign": "Your rule fires on the phone of the benign scenario {scenario} (seed {seed}): "
+                                "{subjects}. It would alarm people whose phones are fine."},
     "fr": {RIGHT: "Juste.", WRONG: "Ce n'est pas cela. Regardez à nouveau les éléments ; un indice peut aider.",
            PARTLY: "En partie juste : {right} sur {total} trouvés{extra}.", "extra": ", et {wrong} en trop",
            UNREADABLE: "Cela ne ressemble pas à {shape}.", TO_MARK: "Enregistré. Votre formateur notera cette réponse.",
-           "too-long": "Cette réponse est trop longue ({limit} caractères au plus)."},
+           "too-long": "Cette réponse est trop longue ({limit} caractères au plus).",
+           "rule-silent": "Votre règle ne se déclenche pas sur le trafic de l'application de surveillance dans vos "
+                          "fichiers. Lancez-la avec `stalkerlab detect --rules` sur votre capture et cherchez son "
+                          "constat.",
+           "rule-noisy-own": "Votre règle se déclenche sur le trafic de l'application, mais aussi sur d'autre trafic "
+                             "de vos fichiers : {subjects}.",
+           "rule-noisy-benign": "Votre règle se déclenche sur le téléphone du scénario sans danger {scenario} "
+                                "(graine {seed}) : {subjects}. Elle inquiéterait des personnes dont le téléphone "
+                                "va bien."},
 }
 
 
@@ -62,6 +77,11 @@ def is_right(task: Task, expected: Expected, submitted: str) -> bool:
 def _compare(task: Task, expected_value: object, submitted: str) -> tuple[str, float, dict]:
     spec = task.answer
     kind = _item_type(task)
+    if spec.type == "rule":
+        outcome = judge_rule(expected_value, submitted)
+        if outcome.problem is None:
+            return RIGHT, 1.0, {}
+        return WRONG, 0.0, {"rule": outcome}
     if spec.type == "set":
         wanted = _normalised_set(kind, _as_list(expected_value))
         given = _normalised_set(kind, split_items(submitted))
@@ -99,4 +119,8 @@ def check(task: Task, expected: Expected | None, submitted: str, language: str =
     if status == PARTLY:
         extra = words["extra"].format(**counts) if counts["wrong"] else ""
         return Check(PARTLY, score, words[PARTLY].format(extra=extra, **counts))
+    if "rule" in counts:   # say what the rule missed or what it wrongly fired on
+        outcome = counts["rule"]
+        return Check(WRONG, 0.0, words[f"rule-{outcome.problem}"].format(
+            subjects=", ".join(outcome.subjects), scenario=outcome.scenario, seed=outcome.seed))
     return Check(WRONG, 0.0, task.wrong(language) if task.wrong else words[WRONG])

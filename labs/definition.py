@@ -51,6 +51,16 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class ScenarioChoice:
+    """One scenario a lab can hand out: a catalogue id or a .yml file in the lab's folder, and how long the
+    simulated capture lasts (None: the scenario's own duration)."""
+
+    scenario: str
+    duration_min: int | None = None
+    seed: int = 1          # only for a rule answer's benign scenarios, which are the same for every learner
+
+
+@dataclass(frozen=True)
 class AnswerSpec:
     type: str
     expected: Source | None = None
@@ -59,6 +69,7 @@ class AnswerSpec:
     tolerance: float | str | None = None
     choices: tuple[Choice, ...] = ()
     rubric: tuple[Text, ...] = ()
+    quiet_on: tuple[ScenarioChoice, ...] = ()   # a rule answer must stay quiet on these benign scenarios
 
     @property
     def marked_by_instructor(self) -> bool:
@@ -98,11 +109,18 @@ class Alteration:
 
 @dataclass(frozen=True)
 class Receives:
-    scenario: str
+    """What a learner receives. `scenarios` holds one scenario, or a pool from which each learner's seed picks
+    one (so that neighbours meet different situations, and a verdict copied from a neighbour may be wrong)."""
+
+    scenarios: tuple[ScenarioChoice, ...]
     files: tuple[str, ...]
-    duration_min: int | None = None
     legacy_accessibility: bool = False
     alterations: tuple[Alteration, ...] = ()
+
+    def scenario_for(self, seed: int) -> ScenarioChoice:
+        # Learners' seeds are spread evenly (HMAC), so the pool is shared evenly; consecutive seeds cycle through
+        # it, so that `stalkerlab labs validate --seeds 1,2,3,4` proves the solution on every scenario.
+        return self.scenarios[seed % len(self.scenarios)]
 
 
 @dataclass(frozen=True)
@@ -136,11 +154,10 @@ class Lab:
     def solution_file(self) -> Path:
         return self.folder / "solution.py"
 
-    @property
-    def scenario_file(self) -> Path | None:
-        """The lab's own scenario file, when it names one instead of a catalogue id."""
-        scenario = self.receives.scenario
-        return self.folder / scenario if scenario.endswith((".yml", ".yaml")) else None
+    def scenario_ref(self, choice: ScenarioChoice) -> str:
+        """What the simulator is given: a catalogue id, or the path of the lab's own scenario file."""
+        scenario = choice.scenario
+        return str(self.folder / scenario) if scenario.endswith((".yml", ".yaml")) else scenario
 
 
 @cache
@@ -182,6 +199,29 @@ def _check_meaning(path: Path, data: dict) -> None:
                 raise UserError(f"{where}: answer.choices: a choice answer needs its choices")
         if kind == "set" and not answer.get("item_type"):
             raise UserError(f"{where}: answer.item_type: a set answer needs the type of its items")
+        if kind == "choice" or answer.get("item_type") == "choice":
+            ids = {str(c["id"]).lower() for c in answer["choices"]}
+            typical = task.get("feedback", {}).get("typical", ())
+            literals = [answer.get("expected") or {}] + [w["answer"] for w in typical]
+            for literal in (s for s in literals if s.get("from") == "value"):
+                value = literal.get("value")
+                values = value if isinstance(value, list) else [value]
+                unknown = [v for v in values if str(v).lower() not in ids]
+                if unknown:
+                    raise UserError(f"{where}: {unknown[0]!r} is not one of the answer's choices")
+        if kind == "rule" and "capture" not in data["receives"]["files"]:
+            raise UserError(f"{where}: answer.type: a rule answer is run on the capture, so files needs capture")
+        if answer.get("quiet_on") and kind != "rule":
+            raise UserError(f"{where}: answer.quiet_on: only a rule answer has benign scenarios to stay quiet on")
+    receives = data["receives"]
+    if ("scenario" in receives) == ("scenarios" in receives):
+        raise UserError(f"{path}: receives: give either scenario (one) or scenarios (a pool), not both or neither")
+    if "scenarios" in receives and "duration_min" in receives:
+        raise UserError(f"{path}: receives.duration_min: give each pooled scenario its own duration_min")
+    for choice in _scenario_entries(receives):
+        scenario = choice["scenario"]
+        if scenario.endswith((".yml", ".yaml")) and not (path.parent / scenario).is_file():
+            raise UserError(f"{path}: receives: the scenario file {scenario} is not in the lab's folder")
     for alteration in data["receives"].get("alterations", []):
         if alteration["kind"] == "tamper-device-file" and "device" not in data["receives"]["files"]:
             raise UserError(f"{path}: receives.alterations: tamper-device-file needs the device folder in files")
@@ -220,18 +260,29 @@ def load_lab(folder: Path) -> Lab:
     texts = {lang: (folder / f"text.{lang}.md").read_text(encoding="utf-8")
              for lang in LANGUAGES if (folder / f"text.{lang}.md").is_file()}
     receives = data["receives"]
+    scenarios = tuple(_scenario_choice(c) for c in _scenario_entries(receives))
     return Lab(
         id=data["id"], folder=folder, title=Text.of(data["title"]), modules=tuple(data["modules"]),
         tracks=tuple(data["tracks"]), duration_min=data["duration_min"], level=data["level"],
         outcomes=tuple(Text.of(o) for o in data["outcomes"]),
-        receives=Receives(scenario=receives["scenario"], files=tuple(receives["files"]),
-                          duration_min=receives.get("duration_min"),
+        receives=Receives(scenarios=scenarios, files=tuple(receives["files"]),
                           legacy_accessibility=receives.get("legacy_accessibility", False),
                           alterations=tuple(Alteration(a["kind"], tuple(a.get("candidates", ())))
                                             for a in receives.get("alterations", ()))),
         tasks=tuple(_task(t) for t in data["tasks"]),
         texts=texts,
     )
+
+
+def _scenario_entries(receives: dict) -> list[dict]:
+    if "scenarios" in receives:
+        return receives["scenarios"]
+    return [{"scenario": receives["scenario"], **({"duration_min": receives["duration_min"]}
+                                                  if "duration_min" in receives else {})}]
+
+
+def _scenario_choice(entry: dict) -> ScenarioChoice:
+    return ScenarioChoice(entry["scenario"], entry.get("duration_min"), entry.get("seed", 1))
 
 
 def _task(t: dict) -> Task:
@@ -243,7 +294,8 @@ def _task(t: dict) -> Task:
                           item_type=answer.get("item_type"), any_of=answer.get("any_of", False),
                           tolerance=answer.get("tolerance"),
                           choices=tuple(Choice(c["id"], Text.of(c["label"])) for c in answer.get("choices", ())),
-                          rubric=tuple(Text.of(r) for r in answer.get("rubric", ()))),
+                          rubric=tuple(Text.of(r) for r in answer.get("rubric", ())),
+                          quiet_on=tuple(_scenario_choice(q) for q in answer.get("quiet_on", ()))),
         hints=tuple(Hint(Text.of(h["text"]), h.get("cost", 0)) for h in t.get("hints", ())),
         right=Text.of(feedback.get("right")), wrong=Text.of(feedback.get("wrong")),
         typical=tuple(TypicalWrong(_source(w["answer"]), Text.of(w["say"])) for w in feedback.get("typical", ())),

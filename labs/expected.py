@@ -50,7 +50,12 @@ def expected_for(task: Task, variant: Variant) -> Expected | None:
         return None
     where = f"{variant.lab.folder / 'lab.yaml'}: task {task.id}"
     typical = tuple((resolve(t.answer, variant, where), t.say) for t in task.typical)
-    return Expected(resolve(task.answer.expected, variant, where), typical)
+    value = resolve(task.answer.expected, variant, where)
+    if task.answer.type == "rule":   # the value names what the rule must catch; the key adds what it runs on
+        from stalkerlab.labs.rule_answers import rule_expectation
+
+        value = rule_expectation(value, variant.records, task.answer.quiet_on)
+    return Expected(value, typical)
 
 
 def answer_key(variant: Variant) -> dict[str, Expected | None]:

@@ -3,7 +3,8 @@ makes from it, the lab's alterations, and (kept apart, for the server) the answe
 
     <work>/learner/   what the learner receives (capture.pcap, device/ or device.zip, stimuli.json, report/,
                       ioc.yaml), nothing else
-    <work>/key/       truth.json, report.json (the detector on the learner's own files), alteration.json
+    <work>/key/       truth.json, report.json (the detector on the learner's own files), alteration.json,
+                      records.json (what rule streams read in the learner's capture, for a lab with a rule answer)
 
 Seeds are HMAC-SHA256(secret, learner NUL lab): a learner cannot compute a neighbour's seed, and every learner
 gets other names, addresses, times and family variants, so an answer copied from a neighbour is wrong for
@@ -66,6 +67,11 @@ class Variant:
     def alteration(self) -> dict | None:
         return self._json("alteration.json")
 
+    @property
+    def records(self) -> dict | None:
+        """The records of the learner's capture that a rule answer is judged on (labs with one only)."""
+        return self._json("records.json")
+
     def learner_files(self) -> list[Path]:
         return sorted(p for p in self.learner_dir.rglob("*") if p.is_file())
 
@@ -78,10 +84,10 @@ def make_variant(lab: Lab, seed: int, folder: Path) -> Variant:
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: not empty (a variant is generated into a new folder)")
     receives = lab.receives
-    scenario_ref = str(lab.scenario_file) if lab.scenario_file else receives.scenario
+    choice = receives.scenario_for(seed)
     simulated = folder / "simulated"
-    simulate(prepare_scenario(scenario_ref, legacy_accessibility=receives.legacy_accessibility), seed, simulated,
-             duration_min=receives.duration_min)
+    simulate(prepare_scenario(lab.scenario_ref(choice), legacy_accessibility=receives.legacy_accessibility), seed,
+             simulated, duration_min=choice.duration_min)
     learner, key = folder / "learner", folder / "key"
     learner.mkdir(parents=True)
     key.mkdir()
@@ -98,6 +104,11 @@ def make_variant(lab: Lab, seed: int, folder: Path) -> Variant:
             record = tamper_device_file(learner / "device", alteration.candidates, seed)
             write_text_atomic(key / "alteration.json", json.dumps(record, indent=2) + "\n")
     _detect(learner, key / "report.json")
+    if any(task.answer.type == "rule" for task in lab.tasks):
+        from stalkerlab.labs.rule_answers import capture_records
+
+        records = capture_records(learner / "capture.pcap", _existing(learner / "stimuli.json"))
+        write_text_atomic(key / "records.json", json.dumps(records) + "\n")
     if "report" in wanted:
         shutil.move(str(key / "report-files"), learner / "report")
     else:

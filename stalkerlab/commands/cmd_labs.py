@@ -26,6 +26,9 @@ def register(sub) -> None:
     solve = actions.add_parser("solve", help="run a lab's reference solution on one seed and mark it")
     solve.add_argument("lab")
     solve.add_argument("--seed", type=int, default=1)
+    pages = actions.add_parser("pages", help="write the course's lab pages (course/docs/labs) from the lab "
+                                            "definitions, English and French")
+    pages.add_argument("--out", type=Path, help="the folder of the lab pages (default: the course's docs/labs)")
     handout = actions.add_parser("handout", help="write a learner's files and questions into a folder")
     handout.add_argument("lab")
     handout.add_argument("--learner", required=True, help="the learner's name or pseudonym (makes their variant)")
@@ -100,6 +103,15 @@ def run(args) -> int:
         for task_id, check in result.checks.items():
             print(f"{task_id:24} {check.status:17} {check.message}")
         return 0 if result.full_marks else 1
+    if action == "pages":
+        from stalkerlab.course.layout import CourseLayout
+        from stalkerlab.labs.course_page import write_pages
+
+        folder = args.out or CourseLayout.find().docs_dir / "labs"
+        written, removed = write_pages(load_all(), folder)
+        print(f"{len(written)} lab page(s) written, {len(removed)} removed, in {folder}/"
+              + ("" if written or removed else " (all up to date)"))
+        return 0
     if action == "handout":
         from stalkerlab.labs.handout import write_handout
 
