@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 REQUIRED_SECTIONS = ("outcomes", "worked-example", "hands-on", "self-check", "next")
 MIN_QUESTIONS = 5
-KNOWN_SUBCOMMANDS = ("scenarios", "simulate", "detect", "demo", "replay", "course")
+KNOWN_SUBCOMMANDS = ("scenarios", "simulate", "detect", "demo", "replay", "course", "labs", "iocs")
 
 SECTION_RE = re.compile(r"^## .*\{#([a-z0-9-]+)\}\s*$", re.M)
 FENCE_RE = re.compile(r"^\s*(```|~~~).*?^\s*\1\s*$", re.M | re.S)
