@@ -3,7 +3,7 @@ in plain words, never a traceback."""
 
 from __future__ import annotations
 
-from conftest import PASSWORD, log_in, new_classroom
+from portal_client import PASSWORD, log_in, new_classroom
 
 from stalkerlab.web import create_app
 

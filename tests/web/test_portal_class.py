@@ -10,7 +10,7 @@ import json
 import zipfile
 
 import pytest
-from conftest import log_in, new_classroom, wait_for_files
+from portal_client import log_in, new_classroom, wait_for_files
 from stalkerlab.labs.definition import find_lab
 from stalkerlab.labs.solutions import load_solver
 
