@@ -60,8 +60,15 @@ def _fold_answer_feedback(quiz, page: PageQuizzes, site_url: str | None) -> None
 def _xhtml(parent, html: str) -> None:
     """Append an HTML fragment to a QTI element as markup in the QTI namespace (not as escaped text)."""
     from lxml import etree
+    from lxml import html as html_parser
 
-    wrapper = etree.fromstring(f'<wrapper xmlns="{QTI21}">{html}</wrapper>'.encode())
+    opening = f'<wrapper xmlns="{QTI21}">'
+    try:
+        wrapper = etree.fromstring(f"{opening}{html}</wrapper>".encode())
+    except etree.XMLSyntaxError:
+        # raw HTML in the Markdown (an unclosed tag, &nbsp;): an HTML parser mends it, then it is read as XML
+        mended = etree.tostring(html_parser.fragment_fromstring(html, create_parent="wrapper"), encoding="unicode")
+        wrapper = etree.fromstring(mended.replace("<wrapper>", opening, 1).encode())
     parent.text = (parent.text or "") + (wrapper.text or "")
     for child in wrapper:
         parent.append(child)
