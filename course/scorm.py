@@ -123,6 +123,22 @@ def validate_manifest(manifest: bytes, schema_dir: Path) -> list[str]:
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
 
 
+def package_tracks(layout: CourseLayout, track_id: str | None = None, mastery_score: int | None = None,
+                   declare_mastery: bool = False) -> list[Track]:
+    """The tracks a package holds, once its options are checked (before a site is built for it)."""
+    if mastery_score is not None and not 0 <= mastery_score <= 100:
+        raise UserError(f"--mastery-score {mastery_score}: give a score from 0 to 100")
+    if declare_mastery and mastery_score is None:
+        raise UserError("--declare-mastery: needs --mastery-score")
+    tracks = layout.tracks()
+    if track_id is None:
+        return tracks
+    chosen = [t for t in tracks if t.id == track_id]
+    if not chosen:
+        raise UserError(f"--track {track_id}: no such track (choose from {', '.join(t.id for t in tracks)})")
+    return chosen
+
+
 def build_package(layout: CourseLayout, site_dir: Path, out: Path, track_id: str | None = None,
                   mastery_score: int | None = None, declare_mastery: bool = False) -> dict:
     """Write the SCORM zip from an already built site: every track, or only `track_id`. Returns a summary
@@ -130,18 +146,10 @@ def build_package(layout: CourseLayout, site_dir: Path, out: Path, track_id: str
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise UserError(f"{site_dir}: not a built course (no index.html)")
-    if mastery_score is not None and not 0 <= mastery_score <= 100:
-        raise UserError(f"--mastery-score {mastery_score}: give a score from 0 to 100")
-    if declare_mastery and mastery_score is None:
-        raise UserError("--declare-mastery: needs --mastery-score")
-    tracks = layout.tracks()
+    tracks = package_tracks(layout, track_id, mastery_score, declare_mastery)
     title, identifier = "Stalkerware Lab", "stalkerware-lab"
     if track_id is not None:
-        chosen = [t for t in tracks if t.id == track_id]
-        if not chosen:
-            raise UserError(f"--track {track_id}: no such track (choose from {', '.join(t.id for t in tracks)})")
-        tracks = chosen
-        title, identifier = f"Stalkerware Lab: {chosen[0].title}", f"stalkerware-lab-{track_id}"
+        title, identifier = f"Stalkerware Lab: {tracks[0].title}", f"stalkerware-lab-{track_id}"
     site_files = sorted(f"{SITE_PREFIX}{p.relative_to(site_dir).as_posix()}"
                         for p in site_dir.rglob("*") if p.is_file() and p != site_dir / MARKER)
     manifest = manifest_xml(tracks, site_files, title, identifier, mastery_score if declare_mastery else None)

@@ -90,7 +90,7 @@ def run(args) -> int:
         serve_site(layout, args.port)
         return 0
     if action == "scorm":
-        from stalkerlab.course.scorm import COMMAND, build_package
+        from stalkerlab.course.scorm import COMMAND, build_package, package_tracks
 
         if args.out.suffix.lower() != ".zip":
             raise UserError(f"{args.out}: the SCORM package must be a .zip file")
@@ -98,6 +98,7 @@ def run(args) -> int:
                          force=args.force)
         options = {"track_id": args.track, "mastery_score": args.mastery_score,
                    "declare_mastery": args.declare_mastery}
+        package_tracks(layout, **options)  # bad options fail before a site is built for them
         if args.site:
             summary = build_package(layout, args.site, args.out, **options)
         else:

@@ -273,3 +273,18 @@ def test_qti_export_in_french_with_links_to_the_published_course(tmp_path, layou
     assert item.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     with pytest.raises(UserError, match="--language de"):
         export(layout, tmp_path / "de.zip", "2.1", None, "de")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--mastery-score", "120"), "--mastery-score 120: give a score from 0 to 100"),
+    (("--declare-mastery",), "--declare-mastery: needs --mastery-score"),
+    (("--track", "managers"), "--track managers: no such track"),
+])
+def test_scorm_command_refuses_bad_options_before_building(tmp_path, run_cli, argv, message):
+    import time
+
+    started = time.monotonic()
+    code, out, err = run_cli("course", "scorm", "--out", tmp_path / "course.zip", *argv)
+    assert code == 2 and message in out + err and "Traceback" not in out + err
+    assert time.monotonic() - started < 8  # no site was built first (a build takes 15 s or more)
+    assert list(tmp_path.iterdir()) == []
