@@ -8,7 +8,7 @@ import sys
 
 from stalkerlab import __version__
 from stalkerlab.common.errors import UserError
-from stalkerlab.common.visible_text import visible
+from stalkerlab.common.shown_as_data import escape_hidden
 
 # Subcommands are listed, not discovered, so that the order of `--help` is stable and a
 # broken optional module cannot hide the others. Each module has `register(subparsers)`
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(modules[args.command].run(args) or 0)
     except UserError as exc:
-        print(f"stalkerlab {args.command}: error: {visible(exc)}", file=sys.stderr)
+        print(f"stalkerlab {args.command}: error: {escape_hidden(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"stalkerlab {args.command}: interrupted", file=sys.stderr)

@@ -31,7 +31,7 @@ from stalkerlab.detector.iocs.loading import open_json_feed, spend_values
 from stalkerlab.detector.iocs.matcher import ROLES, FeedInfo, IndicatorSet, address_indicator_kind
 
 from stalkerlab.common.errors import UserError
-from stalkerlab.common.visible_text import visible
+from stalkerlab.common.shown_as_data import escape_hidden
 
 _PATH_STEP = r"(?:[A-Za-z0-9_-]+|'[^'\\]*')"
 _PATTERN = re.compile(rf"^\[\s*([a-z0-9-]+):({_PATH_STEP}(?:\.{_PATH_STEP})*)\s*=\s*'((?:[^'\\]|\\['\\])*)'\s*\]$")
@@ -158,7 +158,7 @@ def _object_problem(raw: dict, kind: str) -> str:
               "relationship": ("relationship_type", "source_ref", "target_ref")}[kind]
     missing = [p for p in wanted if not isinstance(raw.get(p), str) or not raw[p]]
     if missing:
-        return f"{visible(ident[:80])}: no {missing[0]} (text)"
+        return f"{escape_hidden(ident[:80])}: no {missing[0]} (text)"
     return ""
 
 

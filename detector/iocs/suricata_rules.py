@@ -10,7 +10,7 @@ import re
 
 from stalkerlab.detector.iocs.matcher import IndicatorSet
 
-from stalkerlab.common.visible_text import visible
+from stalkerlab.common.shown_as_data import escape_hidden
 
 FIRST_SID = 1_900_000          # inside the 1,000,000-1,999,999 range kept for local rules
 NAME_CHARS = re.compile(r"^[a-z0-9_.-]+$")
@@ -20,7 +20,7 @@ NAME_BUFFERS = (("dns", "dns.query", "; nocase"), ("tls", "tls.sni", "; nocase")
 
 def _msg(text: str) -> str:
     # a line break in a family name would end the rule and start one of the feed's choosing
-    return re.sub(r'([;"\\])', r"\\\1", visible(text))
+    return re.sub(r'([;"\\])', r"\\\1", escape_hidden(text))
 
 
 def _meta(text: str) -> str:
@@ -34,7 +34,7 @@ def _defanged(value: str) -> str:
 
 def export_suricata_rules(indicators: IndicatorSet) -> str:
     lines = ["# Suricata rules from stalkerlab: "
-             + ", ".join(f"{visible(f.name)} ({f.sha256[:12]})" for f in indicators.feeds),
+             + ", ".join(f"{escape_hidden(f.name)} ({f.sha256[:12]})" for f in indicators.feeds),
              "# Names match on label boundaries (dotprefix + endswith). Nothing here is ever looked up."]
     sid = FIRST_SID
     written: set[tuple[str, str]] = set()

@@ -7,7 +7,7 @@ the sales website of MirrorSpy", never as "Family: MirrorSpy", which reads as an
 
 from __future__ import annotations
 
-from stalkerlab.detector.reports.shown_as_data import as_data
+from stalkerlab.common.shown_as_data import as_data
 
 WEBSITE_ONLY_WORDS = ("Many people look up such apps; a visit to the website is not a sign that the app is on "
                       "the phone.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from stalkerlab.detector.reports.shown_as_data import TEXT, as_data, data_pieces
+from stalkerlab.common.shown_as_data import TEXT, as_data, data_pieces
 
 
 class Markup(str):

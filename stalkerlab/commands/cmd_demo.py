@@ -19,10 +19,10 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from stalkerlab.common.owned_output import OwnedFolder
+    from stalkerlab.common.shown_as_data import as_data
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
     from stalkerlab.detector.reports import write_report_files
     from stalkerlab.detector.reports.family_words import family_line
-    from stalkerlab.detector.reports.shown_as_data import as_data
     from stalkerlab.simulator.simulate import SIMULATION_FILES, prepare_scenario, write_simulation
 
     # the phone and its report are one set: they appear together in --out, or not at all

@@ -40,10 +40,10 @@ def run(args) -> int:
     from stalkerlab.commands.progress_bar import bytes_progress
     from stalkerlab.common.atomic_files import write_text_atomic
     from stalkerlab.common.owned_output import OwnedFolder
+    from stalkerlab.common.shown_as_data import as_data
     from stalkerlab.detector.pipeline import DetectInputs, run_detection
     from stalkerlab.detector.reports import PdfRenderer, write_report_files
     from stalkerlab.detector.reports.family_words import family_line
-    from stalkerlab.detector.reports.shown_as_data import as_data
 
     started = datetime.now(timezone.utc)
     inputs = [("--pcap", args.pcap), ("--device", args.device), ("--stimuli", args.stimuli),

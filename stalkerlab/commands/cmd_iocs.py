@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from stalkerlab.common.visible_text import visible
+from stalkerlab.common.shown_as_data import escape_hidden
 
 EXPORT_FORMATS = ("stix2", "suricata", "tinycheck")
 
@@ -74,7 +74,7 @@ def _list(args) -> int:
         print(json.dumps(feeds, indent=2))
         return 0
     # names, paths and provenance come from the feed's author: shown as data, never as terminal controls
-    for f in ({k: visible(v) if isinstance(v, str) else v for k, v in f.items()} for f in feeds):
+    for f in ({k: escape_hidden(v) if isinstance(v, str) else v for k, v in f.items()} for f in feeds):
         kinds = ", ".join(f"{n} {k}" for k, n in f["kinds"].items()) or "none"
         print(f"{f['name']}  ({f['format']})")
         print(f"  source:  {f['source']}" + (f"  from {f['origin']}" if f["origin"] else ""))
@@ -92,19 +92,19 @@ def _show(args) -> int:
     indicators = _load(args)
     family = indicators.family(args.name)
     if family is None:
-        raise UserError(f"{visible(args.name)}: no family of that name or alias in the loaded feeds "
+        raise UserError(f"{escape_hidden(args.name)}: no family of that name or alias in the loaded feeds "
                         "(see `stalkerlab iocs list`)")
     entries = indicators.of_family(family)
     aliases = sorted(indicators.other_names.get(family, ()))
-    print(f"{visible(family)} ({visible(indicators.family_types.get(family, 'unknown type'))})")
+    print(f"{escape_hidden(family)} ({escape_hidden(indicators.family_types.get(family, 'unknown type'))})")
     if aliases:
-        print(f"  also called: {', '.join(visible(a) for a in aliases)}")
+        print(f"  also called: {', '.join(escape_hidden(a) for a in aliases)}")
     role = None
     for ind in entries:
         if ind.role != role:
             role = ind.role
             print(f"  {role}:")
-        print(f"    {ind.kind:<12} {visible(ind.value)}   [{visible(ind.feed)}]")
+        print(f"    {ind.kind:<12} {escape_hidden(ind.value)}   [{escape_hidden(ind.feed)}]")
     if not entries:
         print("  (no indicators)")
     return 0

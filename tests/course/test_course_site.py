@@ -114,9 +114,11 @@ def test_a_broken_link_fails_the_strict_build(tmp_path, course_copy, built_site)
 
     page = course_copy.docs_dir / "modules" / "03-intake.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [nowhere](no-such-page.md).\n", encoding="utf-8")
+    from stalkerlab.common.owned_output import OwnedFolder
+
     previous = tmp_path / "out"
-    previous.mkdir()
-    (previous / "index.html").write_text("previous build")
+    with OwnedFolder(previous, "course build") as stage:   # a site an earlier `course build` made
+        (stage / "index.html").write_text("previous build")
     with pytest.raises(BuildFailed):
         build_site(course_copy, previous)
     assert (previous / "index.html").read_text() == "previous build"  # a failed build leaves the old site

@@ -172,7 +172,7 @@ def test_a_lone_surrogate_reaches_the_report_escaped_or_is_refused(run_cli, tmp_
 def test_every_hidden_character_is_shown_as_an_escape():
     """Across all of Unicode, each control, format character, line or paragraph separator and surrogate is
     shown as an escape that acts in no terminal and no page."""
-    from stalkerlab.detector.reports.shown_as_data import as_data
+    from stalkerlab.common.shown_as_data import as_data
 
     hidden = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs", "Zl", "Zp")]
     assert len(hidden) > 2000

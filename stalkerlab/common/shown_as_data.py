@@ -1,5 +1,6 @@
-"""Text from the evidence shown as data, never obeyed: the one function every renderer uses (the HTML and
-its SVG chart through markup.py, report.pdf through that HTML, and the terminal lines of `detect` and `demo`).
+"""Text from the evidence or a feed shown as data, never obeyed: the one place every renderer takes it from
+(the report's HTML and SVG through markup.py, report.pdf through that HTML, the terminal lines of every
+command, and the feed exports, which must not let a name start a line of their own).
 
 Evidence can hold characters that act instead of showing: bidi controls that turn the rest of a sentence
 backwards, ESC sequences a terminal obeys (clearing the screen, then printing a fake verdict), NUL and the
@@ -86,6 +87,15 @@ def as_data(value: object) -> str:
     """`value` as plain text that shows every character and never acts: for the terminal, SVG text and HTML
     attributes."""
     return "".join(piece.text for piece in data_pieces(value))
+
+
+def escape_hidden(value: object) -> str:
+    """`value` with every hidden character shown as its escape, and nothing cut: for a line a terminal or a
+    line-based file (a Suricata rule, a STIX string) must never act on, where the whole value matters."""
+    text = str(value)
+    if _PRINTABLE_ASCII.fullmatch(text):
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in HIDDEN_CATEGORIES else c for c in text)
 
 
 def _escape(char: str) -> str:
