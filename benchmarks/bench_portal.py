@@ -79,15 +79,19 @@ class Browser:
             return exc.code, ""
 
 
-def start_portal(home: Path, port: int) -> subprocess.Popen:
+def init_portal(home: Path) -> None:
     (home.parent / "pw").write_text(PASSWORD)
     subprocess.run([sys.executable, "-m", "stalkerlab.cli", "portal", "init", "--home", str(home),
                     "--password-file", str(home.parent / "pw")], check=True, capture_output=True)
-    # the server's log goes to a file: a pipe nobody reads would fill up and stop the server
-    log = open(home.parent / "portal.log", "wb")   # noqa: SIM115 - lives as long as the server
+
+
+def serve_portal(home: Path, port: int, log, *extra: str) -> subprocess.Popen:
+    """`stalkerlab portal serve` in its own session, once it accepts connections. Its log goes to `log` (a
+    file: a pipe nobody reads would fill up and stop the server)."""
     server = subprocess.Popen([sys.executable, "-m", "stalkerlab.cli", "portal", "serve", "--home", str(home),
-                               "--port", str(port), "--threads", "16"], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+                               "--port", str(port), *extra], stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -95,7 +99,13 @@ def start_portal(home: Path, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("the portal did not start")
+    raise RuntimeError("the portal did not start")
+
+
+def start_portal(home: Path, port: int) -> subprocess.Popen:
+    init_portal(home)
+    log = open(home.parent / "portal.log", "wb")   # noqa: SIM115 - lives as long as the server
+    return serve_portal(home, port, log, "--threads", "16")
 
 
 def instructor_with_classroom(base: str) -> tuple[Browser, int, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -16,35 +15,18 @@ import pytest
 
 pytestmark = pytest.mark.slow
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_portal import LAB, Browser, instructor_with_classroom, join  # noqa: E402
-
-PASSWORD = "benchmark-password-123"
-
-
-def serve(home: Path, port: int, log) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "stalkerlab.cli", "portal", "serve", "--home", str(home),
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the portal did not start")
+from bench_portal import LAB, Browser, init_portal, instructor_with_classroom, join, serve_portal  # noqa: E402
 
 
 def test_acknowledged_answers_survive_kill_9_and_handouts_are_whole(tmp_path):
-    (tmp_path / "pw").write_text(PASSWORD)
     home = tmp_path / "portal"
-    subprocess.run([sys.executable, "-m", "stalkerlab.cli", "portal", "init", "--home", str(home),
-                    "--password-file", str(tmp_path / "pw")], check=True, capture_output=True)
+    init_portal(home)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     log = (tmp_path / "portal.log").open("ab")
-    server = serve(home, port, log)
+    server = serve_portal(home, port, log)
     _, classroom_id, code = instructor_with_classroom(base)
     people = [join(base, code, f"learner {i}") for i in range(8)]
     for person in people:
@@ -91,13 +73,13 @@ def test_acknowledged_answers_survive_kill_9_and_handouts_are_whole(tmp_path):
     assert not lost, f"{len(lost)} acknowledged answers lost, e.g. {lost[:3]}"
 
     # kill -9 while a new learner's files are being made: after the restart they are made again, whole
-    server = serve(home, port, log)
+    server = serve_portal(home, port, log)
     late = join(base, code, "late learner")
     late.get(f"/labs/{LAB}")   # starts making the files
     time.sleep(0.3)
     server.send_signal(signal.SIGKILL)
     server.wait()
-    server = serve(home, port, log)
+    server = serve_portal(home, port, log)
     try:
         variants = Path(settings["data_dir"]) / "variants"
         deadline = time.monotonic() + 120
