@@ -26,13 +26,24 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("wheel")
     # a clean copy: setuptools' build/ folder in a checkout can hold modules that no longer exist
     source = work / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "node_modules", "*.egg-info",
-                                                                 "__pycache__", ".pytest_cache", "site"))
+    skipped = shutil.ignore_patterns(".git", "node_modules", "*.egg-info", "__pycache__", ".pytest_cache")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = {"build", "site"} & set(names) if Path(folder) == ROOT else set()   # not simulator/network/build
+        return set(skipped(folder, names)) | top
+
+    shutil.copytree(ROOT, source, ignore=ignore)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
                     str(work / "dist"), str(source)], check=True, capture_output=True)
     wheel = next((work / "dist").glob("stalkerware_lab-*.whl"))
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(work / "venv")
     bin_dir = work / "venv" / "bin"
+    # the machine's site-packages may hold an editable install of this checkout, whose import hook would find
+    # modules the wheel lacks: the venv switches that hook off, so only the wheel answers for stalkerlab
+    site = next((work / "venv" / "lib").glob("python3*/site-packages"))
+    (site / "sitecustomize.py").write_text(
+        "import sys\n"
+        "sys.meta_path[:] = [f for f in sys.meta_path if '__editable__' not in type(f).__module__]\n")
     subprocess.run([bin_dir / "python", "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
                     str(wheel)], check=True, capture_output=True)
     return bin_dir, wheel
@@ -56,6 +67,15 @@ def test_the_wheel_holds_one_namespace_and_the_data_it_needs(installed):
                    "stalkerlab/simulator/world/scenarios/stalkerware-https-sni.yml"):
         assert needed in names, f"{needed} is not in the wheel"
     assert not [n for n in names if "node_modules" in n or "__pycache__" in n]
+    # every module of every wing is in the wheel (a folder without __init__.py would silently be left out)
+    wings = {"stalkerlab": "stalkerlab", "stalkerlab/simulator": "simulator", "stalkerlab/detector": "detector",
+             "stalkerlab/course": "course", "stalkerlab/labs": "labs"}
+    for installed, folder in wings.items():
+        for source in (ROOT / folder).rglob("*.py"):
+            relative = source.relative_to(ROOT / folder)
+            if "node_modules" in relative.parts or (folder == "stalkerlab" and relative.parts[0] in ("simulator",)):
+                continue
+            assert f"{installed}/{relative.as_posix()}" in names, f"{source} is not in the wheel"
 
 
 def test_demo_detect_and_course_build_run_from_an_unrelated_folder(installed, tmp_path):
