@@ -49,14 +49,15 @@ def run_rules(rules: Iterable[Rule], streams: dict[str, list[dict]], *,
             groups.setdefault(key, []).append(record)
         for records in groups.values():
             first = records[0]
+            applied = rule.for_record(first)
             subject = str(first.get(rule.subject)) if rule.subject and first.get(rule.subject) is not None else None
-            reason = allowlist.reason(subject) if (allowlist is not None and rule.kind == "heuristic"
+            reason = allowlist.reason(subject) if (allowlist is not None and applied.kind == "heuristic"
                                                      and subject) else None
             if reason:
                 suppressed.append({"rule_id": rule.id, "subject": subject, "allowed_because": reason,
                                    "records": len(records)})
                 continue
-            findings.append(_finding(rule, records, subject))
+            findings.append(_finding(applied, records, subject))
     findings.sort(key=lambda f: (-_rank(f.level), f.first_seen or 0, f.rule_id, f.subject or ""))
     return findings, suppressed
 
@@ -88,5 +89,5 @@ def _finding(rule: Rule, records: list[dict], subject: str | None) -> Finding:
         evidence=tuple(evidence[:MAX_EVIDENCE]), indicator=records[0].get("_indicator"),
         benign_explanations=rule.falsepositives, safety_note=rule.safety_note,
         first_seen=min(times_first) if times_first else None, last_seen=max(times_last) if times_last else None,
-        tags=(rule.kind,),
+        tags=(rule.kind, *rule.tags),
     )
