@@ -17,9 +17,9 @@ falsepositives: [When an innocent cause fits]
 safety_note: true                  # show the safety-planning note with the finding
 dedup: [name]                      # one finding per distinct value of these fields
 tags: [profile]                    # extra tags on the finding (its kind is always the first tag)
-cases:                             # optional: a record matching a case's `when` gets the keys it gives
+cases:                             # optional: a record matching a case's `when` gets the keys it sets
   - when: {rcode: 2}               #   (level, title, explanation, description, falsepositives,
-    level: medium                  #   safety_note, kind, tags); the first matching case applies
+    level: medium                  #   safety_note, kind, tags); every matching case applies, in order
 tests:                             # required: samples the test suite runs (tests/detector/test_rule_samples.py)
   positive: [stalkerware-https-sni]             # catalogue scenarios on which the rule must fire
   negative:                                     # ... or records of the rule's stream
@@ -86,11 +86,15 @@ class Rule:
     source: str
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    cases: tuple[tuple[Predicate, Rule], ...] = field(default=(), compare=False, repr=False)
+    cases: tuple[tuple[Predicate, dict], ...] = field(default=(), compare=False, repr=False)
 
     def for_record(self, record: dict) -> Rule:
-        """The rule as it applies to this record: the first case whose `when` matches, else itself."""
-        return next((variant for when, variant in self.cases if when(record)), self)
+        """The rule as it applies to this record: every case whose `when` matches, in order, sets its keys."""
+        changes: dict = {}
+        for when, keys in self.cases:
+            if when(record):
+                changes.update(keys)
+        return replace(self, **changes) if changes else self
 
 
 def parse_rule(data: object, source: str) -> Rule:
@@ -145,7 +149,7 @@ def parse_rule(data: object, source: str) -> Rule:
             _check_fields(_fields_used({"when": case["when"]}, case), stream, fail, where)
         except ValueError as exc:
             raise fail(f"{where}{exc}") from None
-        cases.append((when, replace(base, **_wording(case, where, fail, base))))
+        cases.append((when, _wording(case, where, fail, base)))
     positive, negative = _samples(data.get("tests"), stream, fail)
     return replace(base, cases=tuple(cases), tests_positive=positive, tests_negative=negative)
 
