@@ -51,11 +51,14 @@ def _source(finding: Finding) -> str:
 def attribute(findings: list[Finding], policy: VerdictPolicy | None = None) -> list[FamilyAttribution]:
     policy = policy or builtin_policy()
     families: dict[str, FamilyAttribution] = {}
+    listed = {(f.indicator.family, f.indicator.role, f.indicator.value) for f in findings if f.indicator is not None}
     for f in findings:
         hit = f.indicator
         if hit is None:
             continue
-        confidence = policy.indicator_confidence.get(hit.role, policy.unknown_role_confidence)
+        role = policy.same_name_counts_as.get(hit.role, hit.role)
+        role = role if (hit.family, role, hit.value) in listed else hit.role
+        confidence = policy.indicator_confidence.get(role, policy.unknown_role_confidence)
         entry = families.setdefault(hit.family, FamilyAttribution(hit.family, hit.family_type, confidence))
         if CONFIDENCE_RANK[confidence] > CONFIDENCE_RANK[entry.confidence]:
             entry.confidence = confidence

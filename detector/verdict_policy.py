@@ -58,6 +58,7 @@ class VerdictRule:
 class VerdictPolicy:
     indicator_confidence: dict[str, str]
     unknown_role_confidence: str
+    same_name_counts_as: dict[str, str]
     both_sources_raise: bool
     feed_stale_days: int
     verdicts: tuple[VerdictRule, ...]
@@ -145,17 +146,20 @@ class _Reader:
         return ReasonRule(**fields)
 
     def policy(self, data: object) -> VerdictPolicy:
-        top = ("indicator_confidence", "unknown_role_confidence", "both_sources_raise", "feed_stale_days",
-               "verdicts", "otherwise")
+        top = ("indicator_confidence", "unknown_role_confidence", "same_name_counts_as", "both_sources_raise",
+               "feed_stale_days", "verdicts", "otherwise")
         data = self.mapping(data, "", top)
         for key in top:
-            if key not in data:
+            if key not in data and key != "same_name_counts_as":
                 raise self.fail(key, "is required")
         roles = data["indicator_confidence"]
         if not isinstance(roles, dict) or not roles:
             raise self.fail("indicator_confidence", "must map indicator roles (c2, package, ...) to a confidence")
         confidence = {str(role): self.choice(level, f"indicator_confidence.{role}", CONFIDENCES)
                       for role, level in roles.items()}
+        same = data.get("same_name_counts_as") or {}
+        if not isinstance(same, dict) or not all(isinstance(v, str) and v in confidence for v in same.values()):
+            raise self.fail("same_name_counts_as", "must map a role to another role of indicator_confidence")
         days = data["feed_stale_days"]
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise self.fail("feed_stale_days", f"{days!r} is not a whole number of days (1 or more)")
@@ -185,6 +189,7 @@ class _Reader:
             indicator_confidence=confidence,
             unknown_role_confidence=self.choice(data["unknown_role_confidence"], "unknown_role_confidence",
                                                 CONFIDENCES),
+            same_name_counts_as={str(k): v for k, v in same.items()},
             both_sources_raise=data["both_sources_raise"], feed_stale_days=days, verdicts=tuple(verdicts),
             otherwise_verdict=otherwise_verdict,
             otherwise=ReasonRule(other["code"], self.text(other.get("text"), "otherwise.text",
@@ -207,8 +212,10 @@ def builtin_policy() -> VerdictPolicy:
 def _read(path: Path) -> VerdictPolicy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _Reader(str(path)).policy(data)
     except OSError as exc:
         raise UserError(f"{path}: cannot read the verdict policy ({exc.strerror})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    return _Reader(str(path)).policy(data)
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to be a verdict policy") from None

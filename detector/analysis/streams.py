@@ -67,8 +67,14 @@ STREAM_FIELDS: dict[str, dict[str, str]] = {
         "beacon_period_s": "median regular gap (seconds)", "beacon_cv": "regularity (lower = more regular)",
         "actions_total": "user actions recorded", "actions_followed": "actions followed by an upload here",
         "actions_share": "actions_followed / actions_total", "actions_list": "which actions",
-        "window_s": "how long after an action an upload counts", "action_app_host":
-            "the server belongs to the app the person was using for those actions",
+        "window_s": "how long after an action an upload counts (an upload counts for the last action before it)",
+        "window_share": "share of the capture lying within window_s after some action",
+        "chance": "probability that as many of its uploads would follow actions if they came at random times",
+        "opened_after": "the action the first connection to it followed (browse: a page the person opened)",
+        "upload_sessions": "sessions of its traffic (bursts seconds apart: an app in use) with an upload",
+        "baseline_bursts": "its bursts away from the actions: the usual traffic uploads must stand out from",
+        "action_app_host": "the server belongs to the app the person was using for those actions",
+        "ioc_role": "c2 | distribution | website when its name is in a feed, else null",
     },
     "ioc": {
         "value": "the feed entry", "kind": "domain | ipv4 | ipv6 | cidr | cert_sha1 | ...",

@@ -64,6 +64,22 @@ def test_distribution_seen_on_both_sides_is_raised_to_stalkerware(tmp_path):
     assert decide([net, dev], have_capture=True, have_device=True, policy=policy).verdict == "stalkerware-suspected"
 
 
+def test_a_vendor_site_that_is_also_its_download_page_counts_as_a_visit(tmp_path):
+    website = finding("net.ioc.website", indicator=hit("website"))
+    distribution = finding("net.ioc.distribution", indicator=hit("distribution"))
+    verdict = decide([website, distribution], have_capture=True, have_device=False)
+    assert verdict.verdict == "no-indicators" and verdict.families[0].confidence == "low"
+    other_site = finding("net.ioc.distribution", indicator=IndicatorHit(
+        value="dl.x.example", kind="domain", role="distribution", family="MirrorSpy", family_type="stalkerware",
+        feed="training"))
+    assert decide([website, other_site], have_capture=True, have_device=False).verdict == "stalkerware-suspected"
+    data = builtin_data()
+    data.pop("same_name_counts_as")
+    policy = load_policy(write_policy(tmp_path, data))
+    assert decide([website, distribution], have_capture=True, have_device=False,
+                  policy=policy).verdict == "stalkerware-suspected"
+
+
 def test_an_instructors_policy_changes_what_makes_a_verdict(tmp_path):
     data = builtin_data()
     suspected = next(v for v in data["verdicts"] if v["verdict"] == "stalkerware-suspected")
@@ -94,6 +110,7 @@ def test_reasons_by_tag_and_the_stale_feed_wording_come_from_the_policy(tmp_path
     (lambda d: d.pop("verdicts"), "verdicts: is required"),
     (lambda d: d.update(extra=1), "extra: is not a known key"),
     (lambda d: d["indicator_confidence"].update(c2="certain"), "indicator_confidence.c2: 'certain' is not one of"),
+    (lambda d: d.update(same_name_counts_as={"distribution": "blog"}), "same_name_counts_as: must map a role"),
     (lambda d: d.update(feed_stale_days="soon"), "feed_stale_days: 'soon' is not a whole number"),
     (lambda d: d["verdicts"][0].update(verdict="spyware"), "verdicts[0].verdict: 'spyware' is not one of"),
     (lambda d: d["verdicts"][2]["reasons"][0].pop("code"), "verdicts[2].reasons[0].code: is required"),
