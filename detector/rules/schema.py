@@ -269,6 +269,10 @@ def _add(rules: dict[str, Rule], rule: Rule) -> None:
 def _rule_file(path: Path) -> Rule:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_rule(data, str(path))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    return parse_rule(data, str(path))
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the rule file ({exc.strerror})") from None
+    except RecursionError:          # YAML, detection blocks or a condition nested thousands deep
+        raise UserError(f"{path}: nested too deeply to be a rule") from None
