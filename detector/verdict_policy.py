@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from stalkerlab.detector.rules.data_file import parse_yaml_file
 
 from stalkerlab.common.errors import UserError
 
@@ -210,12 +210,4 @@ def builtin_policy() -> VerdictPolicy:
 
 
 def _read(path: Path) -> VerdictPolicy:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return _Reader(str(path)).policy(data)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the verdict policy ({exc.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    except RecursionError:
-        raise UserError(f"{path}: nested too deeply to be a verdict policy") from None
+    return parse_yaml_file(path, "verdict policy", _Reader(str(path)).policy)

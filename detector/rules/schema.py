@@ -36,10 +36,10 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
 from stalkerlab.detector.analysis.streams import STREAM_FIELDS, unknown_fields
 from stalkerlab.detector.findings import LEVELS
 from stalkerlab.detector.rules.condition import ConditionError, Predicate, compile_condition
+from stalkerlab.detector.rules.data_file import parse_yaml_file
 from stalkerlab.detector.rules.fields import compile_block
 
 from stalkerlab.common.errors import UserError
@@ -267,12 +267,4 @@ def _add(rules: dict[str, Rule], rule: Rule) -> None:
 
 
 def _rule_file(path: Path) -> Rule:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return parse_rule(data, str(path))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the rule file ({exc.strerror})") from None
-    except RecursionError:          # YAML, detection blocks or a condition nested thousands deep
-        raise UserError(f"{path}: nested too deeply to be a rule") from None
+    return parse_yaml_file(path, "rule file", lambda data: parse_rule(data, str(path)))
