@@ -128,7 +128,7 @@ def run_detection(inputs: DetectInputs, progress=None) -> dict:
         capture_meta = {"first_packet_time": iso(facts.state.first_ts), "last_packet_time": iso(facts.state.last_ts),
                         "packets": facts.packets}
     if inputs.device:
-        device = analyse_device(Path(inputs.device), indicators)
+        device = analyse_device(Path(inputs.device), indicators, rules=rules)
         findings.extend(device.findings)
         timeline.extend(device.timeline)
         coverage["device"] = {"collected": True, "checks": [asdict(s) for s in device.statuses]}

@@ -1,9 +1,10 @@
 """From findings to one verdict, the families behind it, and the reasons, in plain words.
 
-Order of strength: an indicator of a stalkerware family (C2 server, certificate, package, signer, APK,
-an uninstalled known package) > a watchware indicator > stalkerware-shaped behaviour without any
-indicator > nothing that could be checked properly > nothing found. Website indicators never make a
-stalkerware verdict: visiting a vendor's site is not an infection. There is no "clean".
+What weighs how is data, read from the verdict policy (detector/verdict_policy.yml, see verdict_policy.py):
+by default an indicator of a stalkerware family (C2 server, certificate, package, signer, APK, an
+uninstalled known package) > a watchware indicator > stalkerware-shaped behaviour without any indicator >
+nothing that could be checked properly > nothing found. Website indicators never make a stalkerware
+verdict: visiting a vendor's site is not an infection. There is no "clean".
 """
 
 from __future__ import annotations
@@ -11,22 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stalkerlab.detector.findings import Finding
+from stalkerlab.detector.verdict_policy import VERDICTS, ReasonRule, VerdictPolicy, builtin_policy
 
 from stalkerlab.common.utc_time import epoch, iso
 
-# Which indicator roles prove an installation (now or in the past) and how strongly.
-ROLE_CONFIDENCE = {"c2": "high", "certificate": "high", "package": "high", "signer": "high", "apk": "high",
-                   "distribution": "medium", "website": "low"}
+__all__ = ["VERDICTS", "FEED_STALE_DAYS", "FamilyAttribution", "Verdict", "attribute", "decide",
+           "stale_feed_reasons"]
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-PROFILE_RULES = ("dev.stalkerware_profile",)
-BEHAVIOUR_RULES = ("net.flow.upload_after_action",)
-COVERAGE_REASONS = {
-    "net.coverage.names_hidden": ("names_hidden", "The phone encrypted its name lookups (Private DNS or DNS over "
-                                  "HTTPS), so name checks could not run."),
-    "net.coverage.vpn": ("vpn", "Most traffic went through a VPN tunnel, so the network check saw almost nothing."),
-    "net.coverage.short": ("capture_too_short", "The capture was too short or the phone too quiet: apps that "
-                           "check in every few minutes may not have shown up."),
-}
+FEED_STALE_DAYS = builtin_policy().feed_stale_days
 
 
 @dataclass
@@ -55,14 +48,17 @@ def _source(finding: Finding) -> str:
     return "device" if finding.rule_id.startswith("dev.") else "network"
 
 
-def attribute(findings: list[Finding]) -> list[FamilyAttribution]:
+def attribute(findings: list[Finding], policy: VerdictPolicy | None = None) -> list[FamilyAttribution]:
+    policy = policy or builtin_policy()
     families: dict[str, FamilyAttribution] = {}
+    listed = {(f.indicator.family, f.indicator.role, f.indicator.value) for f in findings if f.indicator is not None}
     for f in findings:
         hit = f.indicator
         if hit is None:
             continue
-        role = hit.role
-        confidence = ROLE_CONFIDENCE.get(role, "medium")
+        role = policy.same_name_counts_as.get(hit.role, hit.role)
+        role = role if (hit.family, role, hit.value) in listed else hit.role
+        confidence = policy.indicator_confidence.get(role, policy.unknown_role_confidence)
         entry = families.setdefault(hit.family, FamilyAttribution(hit.family, hit.family_type, confidence))
         if CONFIDENCE_RANK[confidence] > CONFIDENCE_RANK[entry.confidence]:
             entry.confidence = confidence
@@ -72,22 +68,23 @@ def attribute(findings: list[Finding]) -> list[FamilyAttribution]:
         entry.indicators.append(f"{hit.kind}:{hit.value}")
         if hit.kind == "package" and not entry.package:
             entry.package = hit.matched or hit.value
-    for entry in families.values():
-        # network and device evidence agreeing is stronger than either alone
-        if {"network", "device"} <= entry.sources and entry.confidence == "medium":
-            entry.confidence = "high"
+    if policy.both_sources_raise:
+        for entry in families.values():
+            if {"network", "device"} <= entry.sources and entry.confidence == "medium":
+                entry.confidence = "high"
     return sorted(families.values(), key=lambda a: (-CONFIDENCE_RANK[a.confidence], a.name))
 
 
-FEED_STALE_DAYS = 90       # Echap adds families every few weeks; an older list misses the newest apps
-
-
-def stale_feed_reasons(feeds: list[dict], evidence_time: float | None,
-                       max_age_days: int = FEED_STALE_DAYS) -> list[dict]:
-    """A reason for each dated feed published more than `max_age_days` before the evidence was collected.
-    Measured against the evidence's own time, never the clock, so a re-analysis gives the same report."""
-    if evidence_time is None:
+def stale_feed_reasons(feeds: list[dict], evidence_time: float | None, max_age_days: int | None = None,
+                       policy: VerdictPolicy | None = None) -> list[dict]:
+    """A reason for each dated feed published more than `max_age_days` (the policy's feed_stale_days) before
+    the evidence was collected. Measured against the evidence's own time, never the clock, so a re-analysis
+    gives the same report. None when the policy gives stale feeds no reason."""
+    policy = policy or builtin_policy()
+    rule = policy.stale_feed_reason()
+    if evidence_time is None or rule is None:
         return []
+    max_age_days = policy.feed_stale_days if max_age_days is None else max_age_days
     reasons = []
     for feed in feeds:
         if not feed.get("date"):
@@ -98,51 +95,39 @@ def stale_feed_reasons(feeds: list[dict], evidence_time: float | None,
             continue
         age = (evidence_time - published) / 86400
         if age > max_age_days:
-            reasons.append({"code": "feed_stale", "text": f"The indicator list {feed['name']} dates from "
-                            f"{iso(published)[:10]}, {int(age)} days before this evidence was collected: "
-                            "stalkerware that appeared since then is not in it. Update it (stalkerlab iocs "
-                            "update) and check again."})
+            reasons.append(_reason(rule, feed=feed["name"], date=iso(published)[:10], days=int(age)))
     return reasons
 
 
+def _reason(rule: ReasonRule, **values) -> dict:
+    return {"code": rule.code, "text": rule.text.format(**values)}
+
+
+def _found(rule: ReasonRule, findings: list[Finding], families: list[FamilyAttribution], *, have_input: bool,
+           stale_feeds: list[dict]) -> list[dict]:
+    """The reasons one policy entry gives for these findings and families (none: it found nothing)."""
+    if rule.selects_families:
+        return [_reason(rule, family=a.name, type=a.type, confidence=a.confidence, sources=", ".join(sorted(a.sources)))
+                for a in families if a.type == rule.family_type and a.confidence in rule.family_confidence]
+    if rule.rules or rule.tags:
+        return [_reason(rule, title=f.title, subject=f.subject, rule_id=f.rule_id, level=f.level)
+                for f in findings if f.rule_id in rule.rules or set(f.tags) & set(rule.tags)]
+    if rule.no_input:
+        return [] if have_input else [_reason(rule)]
+    return list(stale_feeds) if rule.stale_feeds else []
+
+
 def decide(findings: list[Finding], *, have_capture: bool, have_device: bool,
-           stale_feeds: list[dict] | None = None) -> Verdict:
-    """`stale_feeds`: reasons from stale_feed_reasons; they make "nothing found" inconclusive."""
-    families = attribute(findings)
-    reasons: list[dict] = []
-    # high confidence = an indicator that proves an installation (C2, certificate, package, signer, APK)
-    stalker = [a for a in families if a.type == "stalkerware" and a.confidence == "high"]
-    if stalker:
-        for a in stalker:
-            reasons.append({"code": "ioc", "text": f"Indicators of the stalkerware {a.name} were found "
-                                                   f"({', '.join(sorted(a.sources))})."})
-        return Verdict("stalkerware", reasons, families)
-    watch = [a for a in families if a.type == "watchware" and a.confidence == "high"]
-    if watch:
-        for a in watch:
-            reasons.append({"code": "watchware", "text": f"The monitoring app {a.name} (watchware) was found."})
-        return Verdict("watchware", reasons, families)
-    profile = [f for f in findings if f.rule_id in PROFILE_RULES]
-    behaviour = [f for f in findings if f.rule_id in BEHAVIOUR_RULES]
-    distribution = [a for a in families if a.type == "stalkerware" and a.confidence == "medium"]
-    if profile or behaviour or distribution:
-        for f in profile:
-            reasons.append({"code": "device_profile", "text": f"{f.subject}: {f.title}"})
-        for f in behaviour:
-            reasons.append({"code": "network_behaviour", "text": f.title})
-        for a in distribution:
-            reasons.append({"code": "distribution", "text": f"A download site of {a.name} was contacted."})
-        return Verdict("stalkerware-suspected", reasons, families)
-    for f in findings:
-        if f.rule_id in COVERAGE_REASONS:
-            code, text = COVERAGE_REASONS[f.rule_id]
-            reasons.append({"code": code, "text": text})
-    if not have_capture and not have_device:
-        reasons.append({"code": "no_input", "text": "Nothing was analysed."})
-    reasons.extend(stale_feeds or ())
-    if reasons:
-        return Verdict("inconclusive", reasons, families)
+           stale_feeds: list[dict] | None = None, policy: VerdictPolicy | None = None) -> Verdict:
+    """The first verdict of the policy that finds something, with a reason for each thing found; else the
+    policy's `otherwise`. `stale_feeds`: reasons from stale_feed_reasons."""
+    policy = policy or builtin_policy()
+    families = attribute(findings, policy)
+    for verdict in policy.verdicts:
+        reasons = [reason for rule in verdict.reasons
+                   for reason in _found(rule, findings, families, have_input=have_capture or have_device,
+                                        stale_feeds=stale_feeds or [])]
+        if reasons:
+            return Verdict(verdict.verdict, reasons, families)
     checked = " and ".join(x for x, y in (("the capture", have_capture), ("the device state", have_device)) if y)
-    reasons.append({"code": "nothing_found", "text": f"No known indicator and no stalkerware behaviour in {checked}. "
-                                                     "This is not proof that the phone is free of monitoring."})
-    return Verdict("no-indicators", reasons, families)
+    return Verdict(policy.otherwise_verdict, [_reason(policy.otherwise, checked=checked)], families)

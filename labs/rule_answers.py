@@ -88,7 +88,7 @@ def parse_submitted_rule(text: str):
         raise Unreadable("a detector rule in YAML (it is not valid YAML"
                          + (f" at line {mark.line + 1}" if mark else "") + ")") from None
     try:
-        rule = parse_rule(data, "your rule")
+        rule = parse_rule(data, "your rule", samples_required=False)   # the server tries it on captures itself
     except UserError as exc:
         raise Unreadable(f"a detector rule ({exc})") from None
     if rule.id in _builtin_rule_ids():

@@ -12,14 +12,11 @@ import ipaddress
 import statistics
 from collections import defaultdict
 
+from stalkerlab.detector.analysis.action_uploads import ACTION_WINDOW_S, ActionTimeline, follow
 from stalkerlab.detector.findings import Evidence
 from stalkerlab.detector.stimuli import Stimulus
 
 VPN_PORTS = (51820, 1194, 500, 4500, 1701)
-# An upload "follows" an action when it starts within this many seconds after it.
-ACTION_WINDOW_S = 60.0
-# Bursts at least this big count as uploads (a beacon is a few hundred bytes).
-UPLOAD_MIN_BYTES = 250
 BEACON_MIN_GAP_S = 20.0
 # Destinations whose behaviour is analysed: a hostile capture to millions of addresses would otherwise make
 # a finding for each. The most telling are kept (named, most bytes, most connections); coverage counts the rest.
@@ -74,25 +71,6 @@ def beacon_stats(starts: list[float]) -> tuple[int, float | None, float | None]:
     return len(regular), statistics.median(regular), statistics.pstdev(regular) / mean
 
 
-def actions_followed(flows: list[dict], stimuli: list[Stimulus]) -> list[Stimulus]:
-    """The actions after which this destination received an upload clearly bigger than its usual traffic.
-
-    "Usual" is the median burst outside the action windows (beacons, syncs): stalkerware that also checks
-    in on a timer would otherwise look as if it followed every action by chance.
-    """
-    bursts = [(t, b) for f in flows for t, b in f.get("bursts", ())]
-    if not bursts or not stimuli:
-        return []
-
-    def after_action(t: float) -> bool:
-        return any(s.time <= t <= s.time + ACTION_WINDOW_S for s in stimuli)
-
-    baseline = [b for t, b in bursts if not after_action(t)]
-    threshold = max(UPLOAD_MIN_BYTES, 3 * statistics.median(baseline)) if baseline else UPLOAD_MIN_BYTES
-    uploads = [t for t, b in bursts if b >= threshold]
-    return [s for s in stimuli if any(s.time <= t <= s.time + ACTION_WINDOW_S for t in uploads)]
-
-
 def _telling(items: list[dict]) -> tuple:
     return (items[0].get("name") is not None, sum(f["payload_out"] + f["payload_in"] for f in items), len(items))
 
@@ -104,6 +82,8 @@ def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips:
     for flow in flows:
         label = flow.get("name") or flow["dst"]
         groups[(label, flow["dport"], flow["proto"])].append(flow)
+    timeline = ActionTimeline.of(stimuli, min((f["start"] for f in flows), default=0.0),
+                                 max((f["end"] for f in flows), default=0.0))
     unanalysed = max(0, len(groups) - MAX_DESTINATIONS)
     if unanalysed:
         kept = sorted(groups, key=lambda k: _telling(groups[k]), reverse=True)[:MAX_DESTINATIONS]
@@ -115,7 +95,8 @@ def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips:
         count, period, cv = beacon_stats(starts)
         bytes_out = sum(f["bytes_out"] for f in items)
         bytes_in = sum(f["bytes_in"] for f in items)
-        followed = actions_followed(items, stimuli)
+        uploads = follow(items, timeline)
+        followed = uploads.actions
         dst = items[0]["dst"]
         evidence = [Evidence("capture", f"frame {f['first_frame']}", time=f["start"], frame=f["first_frame"],
                              text=f"{f['proto'].upper()} {f['src']}:{f['sport']} -> {f['dst']}:{f['dport']}"
@@ -147,6 +128,11 @@ def build_destinations(flows: list[dict], stimuli: list[Stimulus], resolved_ips:
             "actions_share": round(len(followed) / len(stimuli), 3) if stimuli else 0.0,
             "actions_list": [f"{s.action}" for s in followed],
             "window_s": ACTION_WINDOW_S,
+            "window_share": timeline.window_share,
+            "chance": uploads.chance,
+            "opened_after": uploads.opened_after,
+            "upload_sessions": uploads.upload_sessions,
+            "baseline_bursts": uploads.baseline_bursts,
             # the app the person was using for those actions talks to its own servers: expected
             "action_app_host": bool(followed) and all(
                 any(h in label for h in ACTION_HOST_HINTS.get(s.action, ())) for s in followed),

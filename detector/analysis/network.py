@@ -151,6 +151,9 @@ def analyse_network(facts: CaptureFacts, indicators: IndicatorSet, stimuli: list
     streams["flow"] = flows
     names_hidden, encrypted = _encrypted_dns(flows, facts)
     destinations, unanalysed = build_destinations(flows, stimuli, resolved, names_hidden)
+    for d in destinations:      # a vendor's site in a feed: what the person read, never an upload after an action
+        roles = [h.role for h in indicators.match_domain(d["name"])] if d["name"] else []
+        d["ioc_role"] = "c2" if "c2" in roles else (roles[0] if roles else None)
     streams["destination"] = destinations
     coverage = _coverage(facts, flows, names_hidden, encrypted)
     coverage.update(flows_summarised=facts.flows_summarised, flows_unlisted=facts.flows_unlisted,

@@ -1,20 +1,24 @@
-"""`analyse_device(path, indicators=None) -> DeviceAnalysis`: every device check over one acquisition.
+"""`analyse_device(path, indicators=None) -> DeviceAnalysis`: every device check over one acquisition, and
+the `dev.*` rules over the records each check writes.
 
 Each check runs in its own try: a missing artefact gives "not collected", a broken one "error" naming
-the file; neither stops the other checks (MVT's run_module). Only a path that is not an acquisition at
-all (missing, not a zip, no known file) raises UserError.
+the file; neither stops the other checks (MVT's run_module). The rules run on a check's records as soon as
+it has run, so a later check (the stalkerware profile) sees the findings of the earlier ones. Only a path
+that is not an acquisition at all (missing, not a zip, no known file) raises UserError.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stalkerlab.detector.device.acquisition import Acquisition, ArtefactError
 from stalkerlab.detector.device.checks import DEVICE_CHECKS, DeviceCheck
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
 from stalkerlab.detector.findings import LEVELS, CheckStatus, Finding, TimelineRow
+from stalkerlab.detector.rules.engine import run_rules
+from stalkerlab.detector.rules.schema import Rule, load_rules
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ class DeviceAnalysis:
     packages: tuple[InstalledPackage, ...]
     timezone: str | None          # the phone's zone, used to read dumpsys times; None = read as UTC
     acquired_at: float | None = None   # when the acquisition started (acquisition.json), epoch seconds
+    records: dict[str, list[dict]] = field(default_factory=dict, repr=False)   # what the rules read, by stream
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -62,11 +67,14 @@ def _ordered(checks: tuple[DeviceCheck, ...]) -> tuple[DeviceCheck, ...]:
 
 
 def analyse_device(path: str | Path, indicators: object | None = None,
-                   checks: tuple[DeviceCheck, ...] = DEVICE_CHECKS) -> DeviceAnalysis:
+                   checks: tuple[DeviceCheck, ...] = DEVICE_CHECKS, rules: list[Rule] | None = None) -> DeviceAnalysis:
+    """`rules`: the loaded rule set (load_rules(), with an instructor's own); the `device.*` ones run here."""
     acq = Acquisition.open(path)
     ctx = DeviceContext(acq, indicators)
+    device_rules = [r for r in (load_rules() if rules is None else rules) if r.stream.startswith("device.")]
     timeline: list[TimelineRow] = []
     statuses: list[CheckStatus] = []
+    records: dict[str, list[dict]] = {}
     for check in _ordered(checks):
         try:
             result = check.run(ctx)
@@ -81,17 +89,23 @@ def analyse_device(path: str | Path, indicators: object | None = None,
             log.debug("device check %s failed", check.slug, exc_info=True)
             statuses.append(CheckStatus(check.slug, "error", f"{type(exc).__name__}: {exc}"))
             continue
-        ctx.findings.extend(result.findings)
+        found, _ = run_rules(device_rules, result.records, by_level=False)
+        ctx.findings.extend(found)
+        for stream, items in result.records.items():
+            records.setdefault(stream, []).extend(items)
         timeline.extend(result.timeline)
+        if check.timeline_of is not None:
+            timeline.extend(check.timeline_of(ctx, found))
+        detail = result.detail.replace("{findings}", str(len(found)))
         if result.problem:
-            statuses.append(CheckStatus(check.slug, "error", f"{result.problem}; partial: {result.detail}"))
+            statuses.append(CheckStatus(check.slug, "error", f"{result.problem}; partial: {detail}"))
         else:
-            statuses.append(CheckStatus(check.slug, "ok", result.detail))
+            statuses.append(CheckStatus(check.slug, "ok", detail))
     findings = sorted(ctx.findings, key=lambda f: (-LEVELS.index(f.level), f.rule_id, f.subject or ""))
     timeline.sort(key=lambda r: (r.time, r.what))
     return DeviceAnalysis(source=acq.label, findings=tuple(findings), timeline=tuple(timeline),
                           statuses=tuple(statuses), packages=_packages(ctx), timezone=ctx.timezone_name,
-                          acquired_at=ctx.acquired_at)
+                          acquired_at=ctx.acquired_at, records=records)
 
 
 def _packages(ctx: DeviceContext) -> tuple[InstalledPackage, ...]:

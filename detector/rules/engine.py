@@ -36,28 +36,38 @@ def _show(value: object) -> str:
 
 
 def run_rules(rules: Iterable[Rule], streams: dict[str, list[dict]], *,
-              allowlist=None) -> tuple[list[Finding], list[dict]]:
-    """Findings, and the suppressions an allow-list made (always reported, never silent)."""
-    findings: list[Finding] = []
+              allowlist=None, by_level: bool = True) -> tuple[list[Finding], list[dict]]:
+    """Findings, and the suppressions an allow-list made (always reported, never silent).
+
+    Findings come strongest first (`by_level`), or in the order of the records that started them."""
+    placed: list[tuple[tuple[int, int], Finding]] = []
     suppressed: list[dict] = []
+    stream_rank = {name: i for i, name in enumerate(streams)}
     for rule in rules:
         groups: dict[tuple, list[dict]] = {}
-        for record in streams.get(rule.stream, ()):
+        starts: dict[tuple, int] = {}
+        for position, record in enumerate(streams.get(rule.stream, ())):
             if not rule.matches(record):
                 continue
             key = tuple(str(record.get(f)) for f in rule.dedup) if rule.dedup else (id(record),)
             groups.setdefault(key, []).append(record)
-        for records in groups.values():
+            starts.setdefault(key, position)
+        for key, records in groups.items():
             first = records[0]
+            applied = rule.for_record(first)
             subject = str(first.get(rule.subject)) if rule.subject and first.get(rule.subject) is not None else None
-            reason = allowlist.reason(subject) if (allowlist is not None and rule.kind == "heuristic"
+            reason = allowlist.reason(subject) if (allowlist is not None and applied.kind == "heuristic"
                                                      and subject) else None
             if reason:
                 suppressed.append({"rule_id": rule.id, "subject": subject, "allowed_because": reason,
                                    "records": len(records)})
                 continue
-            findings.append(_finding(rule, records, subject))
-    findings.sort(key=lambda f: (-_rank(f.level), f.first_seen or 0, f.rule_id, f.subject or ""))
+            placed.append(((stream_rank[rule.stream], starts[key]), _finding(applied, records, subject)))
+    if by_level:
+        findings = sorted((f for _, f in placed),
+                          key=lambda f: (-_rank(f.level), f.first_seen or 0, f.rule_id, f.subject or ""))
+    else:
+        findings = [f for _, f in sorted(placed, key=lambda item: item[0])]
     return findings, suppressed
 
 
@@ -74,7 +84,8 @@ def _finding(rule: Rule, records: list[dict], subject: str | None) -> Finding:
             if key not in seen:
                 seen.add(key)
                 evidence.append(item)
-    evidence.sort(key=lambda e: (e.time or 0, e.frame or 0, e.line or 0, e.ref))
+    if len(records) > 1:      # one record's evidence is in the order it gives; merged ones in time order
+        evidence.sort(key=lambda e: (e.time or 0, e.frame or 0, e.line or 0, e.ref))
     times_first = [r["_first_seen"] for r in records if r.get("_first_seen") is not None]
     times_last = [r["_last_seen"] for r in records if r.get("_last_seen") is not None]
     detail = _fill(rule.description, records[0])
@@ -88,5 +99,5 @@ def _finding(rule: Rule, records: list[dict], subject: str | None) -> Finding:
         evidence=tuple(evidence[:MAX_EVIDENCE]), indicator=records[0].get("_indicator"),
         benign_explanations=rule.falsepositives, safety_note=rule.safety_note,
         first_seen=min(times_first) if times_first else None, last_seen=max(times_last) if times_last else None,
-        tags=(rule.kind,),
+        tags=(rule.kind, *rule.tags),
     )

@@ -15,6 +15,7 @@ from stalkerlab.simulator.simulate import prepare_scenario, simulate
 from tshark_oracle import needs_tshark, tshark_rows
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+VENDOR_VISIT_PHOTO = Path(__file__).resolve().parent / "golden" / "scenarios" / "vendor-visit-photo.yml"
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +90,16 @@ def test_a_truncated_capture_gives_a_partial_analysis(phone, tmp_path):
     report = run_detection(DetectInputs(pcap=cut))
     assert report["coverage"]["capture"]["truncated"]
     assert any(r["code"] == "partial" for r in report["verdict_reasons"])
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_reading_about_a_stalkerware_product_never_makes_a_phone_suspected(tmp_path, seed):
+    """The authoring lab done as written (issue 10): the vendor's website visited, a photo a minute later."""
+    simulate(prepare_scenario(str(VENDOR_VISIT_PHOTO)), seed, tmp_path / "case", duration_min=12)
+    report = run_detection(DetectInputs(tmp_path / "case" / "capture.pcap", None, tmp_path / "case" / "stimuli.json"))
+    assert report["verdict"] not in ("stalkerware", "stalkerware-suspected"), report["verdict_reasons"]
+    assert "net.flow.upload_after_action" not in {f["rule_id"] for f in report["findings"]}
+    assert [f["confidence"] for f in report["families"]] == ["low"]
 
 
 def test_domain_indicators_match_on_label_boundaries():

@@ -446,3 +446,30 @@ def test_random_bytes_in_any_artefact_never_crash_the_analysis(tmp_path, victim)
     assert all(s.detail.startswith(f"{victim}: ") for s in errors), errors
     if victim.endswith(".json") or victim == "dumpsys.txt":
         assert errors
+
+
+def test_device_records_have_exactly_their_declared_fields(tmp_path):
+    from stalkerlab.detector.analysis.streams import STREAM_FIELDS
+
+    folder = write_acquisition(tmp_path / "acq", **{**STALKER, "owners": (SPY,), "root": ("/system/bin/su",),
+                                                    "changes": (("Uninstall", "com.systemcare"),)})
+    result = analyse_device(folder, FakeIndicators(packages={SPY: ("MirrorSpy", "stalkerware")}))
+    device_streams = {s for s in STREAM_FIELDS if s.startswith("device.")}
+    assert set(result.records) == device_streams
+    for stream in device_streams:
+        for record in result.records[stream]:
+            assert {k for k in record if not k.startswith("_")} == set(STREAM_FIELDS[stream]), stream
+
+
+def test_an_instructors_device_rule_runs_on_the_device_records(tmp_path):
+    from stalkerlab.detector.rules.schema import load_rules
+
+    rule = tmp_path / "dev_class_notes.yml"
+    rule.write_text("id: dev.class.reads_notifications_from_a_file\ntitle: '{package} reads notifications'\n"
+                    "level: high\nlogsource: {stream: device.power}\n"
+                    "detection: {s: {power: notification_listener, installed_via: apk file}, condition: s}\n"
+                    "subject: package\nexplanation: e\n"
+                    "tests: {positive: [unknown-family], negative: [benign-busy-phone]}\n")
+    result = analyse_device(write_acquisition(tmp_path / "acq", **STALKER), rules=load_rules([rule]))
+    (mine,) = by(result, "dev.class.reads_notifications_from_a_file")
+    assert mine.subject == SPY and mine.title == f"{SPY} reads notifications" and mine.evidence

@@ -17,7 +17,7 @@ from stalkerlab.common.errors import UserError
 OWL = "t2.owl-metrics.example"
 RULE = """\
 id: lab.test.{name}
-title: Test rule on {{label}}
+title: Test rule
 level: high
 logsource: {{stream: {stream}}}
 detection:

@@ -1,4 +1,5 @@
-"""The shape of a device check, and the wording shared by checks about one app."""
+"""The shape of a device check (it writes records on `device.*` streams; rules in detector/rules/builtin/dev_*.yml
+turn them into findings), and the facts about one app that every such record carries."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from stalkerlab.detector.device.context import App, DeviceContext
-from stalkerlab.detector.findings import TimelineRow
+from stalkerlab.detector.findings import Finding, TimelineRow
 
 
 @dataclass
 class CheckOutput:
-    findings: list = field(default_factory=list)
+    records: dict[str, list[dict]] = field(default_factory=dict)   # stream -> records, for the rules
     timeline: list[TimelineRow] = field(default_factory=list)
-    detail: str = ""                 # shown in the check's status ("3 enabled services")
+    detail: str = ""                 # shown in the check's status ("3 enabled services"); "{findings}" in it
+    #                                  is replaced by the number of findings the rules made of the records
     problem: str = ""                # an artefact failed but the check went on without it: status "error"
+
+    def add(self, stream: str, record: dict) -> None:
+        self.records.setdefault(stream, []).append(record)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,18 @@ class DeviceCheck:
     run: Callable[[DeviceContext], CheckOutput]
     depends_on: tuple[str, ...] = ()
     description: str = ""
+    # timeline rows that depend on how the rules judged this check's records (their findings)
+    timeline_of: Callable[[DeviceContext, list[Finding]], list[TimelineRow]] | None = None
+
+
+def app_fields(ctx: DeviceContext, package: str) -> dict:
+    """package, installed_via and installed_how of a package, installed or not (streams.py explains them)."""
+    app = ctx.app(package)
+    if app is None:
+        via = "not installed" if ctx.inventory_complete else "not listed"
+    else:
+        via = "system" if app.system else app.installer_kind
+    return {"package": package, "installed_via": via, "installed_how": how_installed(app)}
 
 
 def how_installed(app: App | None) -> str:
@@ -43,24 +60,6 @@ def how_installed(app: App | None) -> str:
     if kind == "adb or unknown":
         return "installed with no recorded installer (a computer over USB, a backup restore, or a sideload)"
     return f"installed by another app ({app.installer})"
-
-
-def level_for_power(app: App | None) -> str | None:
-    """How much a monitoring-capable permission weighs, by how the app got onto the phone.
-
-    Store apps with these powers are common (password managers, smartwatch companions): low. The same
-    power in an app installed from a file is how commercial stalkerware is set up: high. None for system
-    components."""
-    if app is None:
-        return "medium"
-    if app.system:
-        return None
-    kind = app.installer_kind
-    if kind in ("store", "third-party store"):
-        return "low"
-    if kind == "adb or unknown":
-        return "medium"
-    return "high"
 
 
 def install_evidence(app: App | None) -> tuple:

@@ -1,19 +1,18 @@
 """Apps that hide their launcher icon: the launcher activity disabled (disabledComponents in dumpsys
-package), or, when the activity table was dumped, no MAIN activity at all."""
+package), or, when the activity table was dumped, no MAIN activity at all: a `device.launcher` record per
+third-party app without a visible icon (rule dev_hidden_launcher_icon.yml)."""
 
 from __future__ import annotations
 
 import re
 
-from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, app_fields, install_evidence
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
-from stalkerlab.detector.findings import Finding
 
 # Class names apps give the activity (or alias) behind their icon.
 LAUNCHER_NAME = re.compile(r"(?:^|[.$])(?:\w*Launcher\w*|Main(?:Activity|Alias)?|Splash\w*|\w*Alias|"
                            r"Start(?:up)?(?:Activity)?|Home(?:Activity)?|Entry(?:Activity)?|\w*Icon\w*)$")
-BENIGN = ("Some legitimate apps have no icon by design (keyboard add-ons, watch faces, plug-ins).",
-          "Apps sometimes switch icons (seasonal icons) by enabling one alias and disabling another.")
+STREAM = "device.launcher"
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
@@ -34,16 +33,9 @@ def run(ctx: DeviceContext) -> CheckOutput:
             how = "it has no MAIN (launcher) activity in the activity table"
         else:
             continue
-        level = "low" if app.from_store else ("high" if app.sideloaded and app.installer_kind != "adb or unknown"
-                                              else "medium")
-        out.findings.append(Finding(
-            rule_id="dev.hidden_launcher_icon", level=level, title="App hides its icon",
-            explanation=(f"{name} has no icon on the home screen or in the app list, so the person using the "
-                         "phone would not notice it. Stalkerware hides itself this way."),
-            detail=f"{name}: {how}; {how_installed(app)}.", subject=name,
-            evidence=evidence + install_evidence(app), benign_explanations=BENIGN,
-            safety_note=level != "low", first_seen=app.first_install, tags=("heuristic",)))
-    out.detail = f"{len(out.findings)} apps without a visible icon"
+        out.add(STREAM, {**app_fields(ctx, name), "hidden_by": how,
+                         "_evidence": list(evidence + install_evidence(app)), "_first_seen": app.first_install})
+    out.detail = "{findings} apps without a visible icon"
     return out
 
 

@@ -1,34 +1,22 @@
-"""Apps that did not come from an app store, and the installation story around them.
+"""How every app got onto the phone: one `device.install` record per app, with the lines that show its
+installer, and the installation story (install times, APK files downloaded) for the timeline.
 
-A third-party app installed from an APK file (the system package installer, a browser, a file manager)
-is how stalkerware is set up: medium. No recorded installer ("null") alone is low: WhatsApp downloaded
-from its website and apps restored from a backup look the same (MVT reports it as sideloaded, a classic
-false positive). An app flagged as system but living in /data/app with no installer and an untrusted
-certificate is pretending to be part of the phone.
+The rules weigh it (dev_offstore_installer.yml, dev_untrusted_system_app.yml): a third-party app installed
+from an APK file (the system package installer, a browser, a file manager) is how stalkerware is set up;
+no recorded installer ("null") alone is weak, as WhatsApp downloaded from its website and apps restored
+from a backup look the same (MVT reports it as sideloaded, a classic false positive); an app flagged as
+system but living in /data/app with no installer and an untrusted certificate is pretending to be part of
+the phone.
 """
 
 from __future__ import annotations
 
 from stalkerlab.detector.device.acquisition import ArtefactError
-from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, app_fields, install_evidence
 from stalkerlab.detector.device.context import App, DeviceContext, NotCollected
-from stalkerlab.detector.findings import Finding, TimelineRow
+from stalkerlab.detector.findings import TimelineRow
 
-BENIGN_APK = ("The person installed this app themselves from the developer's website.",
-              "Some apps are not in the Play Store in every country, or are installed by a shop or employer.")
-BENIGN_NULL = ("Apps downloaded from their own website (WhatsApp often is) or restored from a backup show no "
-               "installer.", "Developers install apps over USB while testing.")
-BENIGN_THIRD_STORE = ("Alternative stores such as F-Droid are legitimate and popular with privacy-minded people.",)
-
-
-def _finding(app: App, level: str, rule: str, title: str, explanation: str, benign) -> Finding:
-    return Finding(rule_id=rule, level=level, title=title, explanation=explanation,
-                   detail=f"{app.name}: installer={app.installer!r}"
-                          + (f", originating={app.originating!r}" if app.originating else "")
-                          + f"; {how_installed(app)}.",
-                   subject=app.name,
-                   evidence=install_evidence(app) or tuple(e for e in (app.entry_ref,) if e),
-                   benign_explanations=tuple(benign), first_seen=app.first_install, tags=("heuristic",))
+STREAM = "device.install"
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
@@ -37,42 +25,9 @@ def run(ctx: DeviceContext) -> CheckOutput:
         raise NotCollected("no package list (packages.json or dumpsys package)")
     out = CheckOutput()
     for app in apps.values():
-        if app.system:
-            rec = app.record
-            files = rec.files if rec else ()
-            if rec and app.installer in ("null", "") and files and all(
-                    f.path.startswith("/data/app/") and f.trusted_certificate is False for f in files):
-                out.findings.append(Finding(
-                    rule_id="dev.untrusted_system_app", level="medium",
-                    title="App claims to be part of the system but was installed later",
-                    explanation=(f"{app.name} is marked as a system app, yet it was installed into the user "
-                                 "area of the phone without an installer and its signature is not a trusted one."),
-                    detail=(f"{app.name}: system=true, APK {files[0].path}, installer 'null', "
-                            f"trusted_certificate=false, signer {files[0].cert_sha1} ({files[0].cert_subject})."),
-                    subject=app.name, evidence=tuple(e for e in (app.entry_ref, app.installer_ref) if e),
-                    benign_explanations=("Custom ROMs and developer builds sign system apps with their own keys.",),
-                    safety_note=True, tags=("heuristic",)))
-            continue
+        out.add(STREAM, _record(ctx, app))
         kind = app.installer_kind
-        if kind == "store":
-            continue
-        if kind == "third-party store":
-            out.findings.append(_finding(app, "informational", "dev.offstore_installer",
-                                         "App installed from an alternative app store",
-                                         f"{app.name} came from the store {app.installer}, not the Play Store.",
-                                         BENIGN_THIRD_STORE))
-        elif kind == "adb or unknown":
-            out.findings.append(_finding(app, "low", "dev.offstore_installer",
-                                         "App with no recorded installer",
-                                         f"The phone does not record how {app.name} was installed: it did not "
-                                         "come from an app store.", BENIGN_NULL))
-        else:
-            out.findings.append(_finding(app, "medium", "dev.offstore_installer",
-                                         "App installed from a file, not from an app store",
-                                         f"{app.name} was installed from an APK file rather than an app store. "
-                                         "Stalkerware is usually installed this way by someone holding the phone.",
-                                         BENIGN_APK))
-        if app.first_install is not None and kind in ("apk file", "other app"):
+        if not app.system and app.first_install is not None and kind in ("apk file", "other app"):
             source = app.originating or app.installer
             src = f" (from {source})" if source not in ("null", "") else " (no installer recorded)"
             ref = app.install_ref.ref if app.install_ref else ""
@@ -81,6 +36,22 @@ def run(ctx: DeviceContext) -> CheckOutput:
     sideloaded = sum(1 for a in apps.values() if a.sideloaded)
     out.detail = f"{sideloaded} third-party apps not from a store"
     return out
+
+
+def _record(ctx: DeviceContext, app: App) -> dict:
+    files = app.record.files if app.record else ()
+    first = files[0] if files else None
+    untrusted = bool(app.system and app.installer in ("null", "") and files and all(
+        f.path.startswith("/data/app/") and f.trusted_certificate is False for f in files))
+    if app.system:
+        # a system app's install time is the phone's, not an event; its entry is what shows the claim
+        evidence, first_seen = [e for e in (app.entry_ref, app.installer_ref) if e], None
+    else:
+        evidence, first_seen = list(install_evidence(app) or (e for e in (app.entry_ref,) if e)), app.first_install
+    return {**app_fields(ctx, app.name), "installer": app.installer, "originating": app.originating or None,
+            "untrusted_system": untrusted, "apk_path": first.path if first else None,
+            "signer_sha1": first.cert_sha1 if first else None, "signer_subject": first.cert_subject if first else None,
+            "_evidence": evidence, "_first_seen": first_seen}
 
 
 def _downloads(ctx: DeviceContext) -> list[TimelineRow]:

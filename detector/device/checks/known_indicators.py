@@ -1,17 +1,19 @@
-"""Installed apps whose package name, signing certificate SHA-1 or APK SHA-256 is in a loaded feed.
+"""Installed apps whose package name, signing certificate SHA-1 or APK SHA-256 is in a loaded feed, and
+packages in a feed still named by the phone's settings although not installed: a `device.indicator`
+record per match (rules dev_ioc_package.yml, dev_ioc_signer.yml, dev_ioc_apk_hash.yml).
 
-An indicator hit is never lowered by any allow-list: it is critical for stalkerware, high for watchware
-(apps sold for monitoring children or employees, which can be misused the same way)."""
+An indicator hit is never lowered by any allow-list: the rules make it critical for stalkerware, high for
+watchware (apps sold for monitoring children or employees, which can be misused the same way)."""
 
 from __future__ import annotations
 
 from stalkerlab.detector.device.acquisition import ArtefactError
-from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, app_fields
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
 from stalkerlab.detector.device.formats.settings import components
-from stalkerlab.detector.findings import Evidence, Finding, IndicatorHit
+from stalkerlab.detector.findings import Evidence, IndicatorHit
 
-BENIGN = ("A feed entry can be wrong or too broad; check the app's name and signer against the feed's source.",)
+STREAM = "device.indicator"
 
 
 def hit_of(match, observed: str) -> IndicatorHit:
@@ -19,8 +21,19 @@ def hit_of(match, observed: str) -> IndicatorHit:
                         family_type=str(match.family_type), feed=str(match.feed), matched=observed)
 
 
-def level_of(match) -> str:
-    return "critical" if str(match.family_type).lower() in ("stalkerware", "spyware") else "high"
+def ioc_fields(hit: IndicatorHit | None) -> dict:
+    """The ioc_* fields of a device record (all null without a hit)."""
+    return {"ioc_family": hit.family if hit else None, "ioc_family_type": hit.family_type if hit else None,
+            "ioc_role": hit.role if hit else None, "ioc_kind": hit.kind if hit else None,
+            "ioc_value": hit.value if hit else None, "ioc_feed": hit.feed if hit else None}
+
+
+def _record(ctx: DeviceContext, package: str, matched: str, value: str, hit: IndicatorHit, evidence: list,
+            named_in: str | None = None) -> dict:
+    app = ctx.app(package)
+    return {**app_fields(ctx, package), **ioc_fields(hit), "matched": matched, "value": value,
+            "installed": app is not None, "named_in": named_in, "named_at": evidence[0].ref if named_in else None,
+            "_indicator": hit, "_evidence": evidence, "_first_seen": app.first_install if app else None}
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
@@ -34,17 +47,7 @@ def run(ctx: DeviceContext) -> CheckOutput:
         raise NotCollected("no package list (packages.json or dumpsys package)")
     for package, ref, where in _named_elsewhere(ctx):
         for match in ind.match_package(package) or ():
-            hit = hit_of(match, package)
-            out.findings.append(Finding(
-                rule_id="dev.ioc.package", level=level_of(match),
-                title=f"Traces of known {hit.family_type}: {hit.family}",
-                explanation=(f"The phone's settings still name {package}, listed as {hit.family_type} "
-                             f"({hit.family}), although it is not in the list of installed apps. It was probably "
-                             "installed here and removed, or is hiding."),
-                detail=f"{package} named in {where} ({ref.ref}), not installed; matches {hit.kind} indicator "
-                       f"{hit.value} from {hit.feed}.",
-                subject=package, evidence=(ref,), indicator=hit, benign_explanations=BENIGN, safety_note=True,
-                tags=("ioc",)))
+            out.add(STREAM, _record(ctx, package, "package", package, hit_of(match, package), [ref], where))
     for app in apps.values():
         lookups = [("package", app.name, app.entry_ref, ind.match_package)]
         for f in app.record.files if app.record else ():
@@ -60,20 +63,8 @@ def run(ctx: DeviceContext) -> CheckOutput:
                 continue
             seen.add((what, value))
             for match in match_fn(value) or ():
-                hit = hit_of(match, value)
-                noun = {"package": "package name", "signer": "signing certificate",
-                        "apk_hash": "app file (APK hash)"}[what]
-                out.findings.append(Finding(
-                    rule_id=f"dev.ioc.{what}", level=level_of(match),
-                    title=f"App matches known {hit.family_type}: {hit.family}",
-                    explanation=(f"The app {app.name} is listed as {hit.family_type} ({hit.family}) by a "
-                                 "stalkerware indicator list. Apps like this can share messages, location "
-                                 "and other private information with another person."),
-                    detail=(f"{noun} {value} matches {hit.kind} indicator {hit.value} ({hit.family}, "
-                            f"{hit.family_type}) from feed {hit.feed}; app {how_installed(app)}."),
-                    subject=app.name, evidence=tuple(e for e in (ref,) if e is not None),
-                    indicator=hit, benign_explanations=BENIGN, safety_note=True,
-                    first_seen=app.first_install, tags=("ioc",)))
+                out.add(STREAM, _record(ctx, app.name, what, value, hit_of(match, value),
+                                        [e for e in (ref,) if e is not None]))
     out.detail = f"{len(apps)} packages looked up"
     return out
 

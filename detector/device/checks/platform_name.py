@@ -1,13 +1,15 @@
 """Third-party apps whose package name imitates the system ("com.android.battery.optimizer",
-"com.systemservice"): stalkerware picks such names so nobody dares to remove it."""
+"com.systemservice"): stalkerware picks such names so nobody dares to remove it. A `device.name` record per
+third-party app says whether and how its name imitates the system (rule dev_platform_like_name.yml)."""
 
 from __future__ import annotations
 
 import re
 
-from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, app_fields, install_evidence
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
-from stalkerlab.detector.findings import Finding
+
+STREAM = "device.name"
 
 # (pattern, why it looks like the platform); matched on the package name
 PLATFORM_LIKE = (
@@ -22,26 +24,22 @@ PLATFORM_LIKE = (
 )
 
 
+def imitation(package: str) -> str | None:
+    """How the name imitates the platform ("uses Android's own prefix"), or None."""
+    return next((reason for pattern, reason in PLATFORM_LIKE if pattern.search(package)), None)
+
+
 def run(ctx: DeviceContext) -> CheckOutput:
     if not ctx.inventory:
         raise NotCollected("no package list")
     out = CheckOutput()
     for name, app in ctx.inventory.items():
-        if app.system or app.from_store:
-            continue          # store apps are vetted for impersonation; Google's own apps use these prefixes
-        why = next((reason for pattern, reason in PLATFORM_LIKE if pattern.search(name)), None)
-        if why is None:
+        if app.system:
             continue
-        out.findings.append(Finding(
-            rule_id="dev.platform_like_name", level="medium", title="App disguised as part of the system",
-            explanation=(f"{name} has a name that makes it look like part of Android, but it is not a system "
-                         "app: it was added later."),
-            detail=f"{name} {why}; system=false; {how_installed(app)}.", subject=name,
-            evidence=tuple(e for e in (app.entry_ref,) if e) + install_evidence(app),
-            benign_explanations=("Developers' test builds and some phone-maker apps installed outside the store "
-                                 "use such names.",),
-            safety_note=True, first_seen=app.first_install, tags=("heuristic",)))
-    out.detail = f"{len(out.findings)} platform-like names"
+        out.add(STREAM, {**app_fields(ctx, name), "imitates": imitation(name),
+                         "_evidence": [e for e in (app.entry_ref,) if e] + list(install_evidence(app)),
+                         "_first_seen": app.first_install})
+    out.detail = "{findings} platform-like names"
     return out
 
 

@@ -1,11 +1,12 @@
-"""Play Protect / the package verifier switched off (settings global), as MVT's risky-settings table."""
+"""Play Protect / the package verifier switched off (settings global), as MVT's risky-settings table: one
+`device.play_protect` record (rule dev_play_protect_off.yml)."""
 
 from __future__ import annotations
 
 from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
 from stalkerlab.detector.device.context import DeviceContext
-from stalkerlab.detector.findings import Finding
 
+STREAM = "device.play_protect"
 # key -> (value that is risky, what it means)
 RISKY = {
     "package_verifier_enable": ("0", "Play Protect app scanning is off"),
@@ -22,19 +23,10 @@ def run(ctx: DeviceContext) -> CheckOutput:
         if found and found[0] == bad:
             hits.append((key, meaning, found))
     out = CheckOutput(detail=f"{len(hits)} protection settings off")
-    if not hits:
-        return out
-    main = any(key == "package_verifier_enable" for key, _m, _f in hits)
-    out.findings.append(Finding(
-        rule_id="dev.play_protect_off", level="medium" if main else "low",
-        title="Play Protect app scanning is switched off",
-        explanation=("The phone's built-in check for harmful apps is switched off. People who install "
-                     "stalkerware are told to do this first so the phone does not warn about it."),
-        detail="; ".join(f"{key}={found[0]} ({meaning})" for key, meaning, found in hits),
-        evidence=tuple(ctx.evidence(found[1], found[2]) for _k, _m, found in hits),
-        benign_explanations=("Some people switch scanning off to install apps from outside the store.",
-                             "Phones without Google services have no Play Protect."),
-        safety_note=main, tags=("heuristic",)))
+    out.add(STREAM, {"settings_off": [key for key, _m, _f in hits],
+                     "scanning_off": any(key == "package_verifier_enable" for key, _m, _f in hits),
+                     "summary": "; ".join(f"{key}={found[0]} ({meaning})" for key, meaning, found in hits),
+                     "_evidence": [ctx.evidence(found[1], found[2]) for _k, _m, found in hits]})
     return out
 
 

@@ -1,46 +1,33 @@
-"""Shared shape of the "app holds a monitoring power" checks (accessibility, notification access, device
-admin, usage access): one finding per third-party app, weighted by how the app was installed."""
+"""One record shape for the "app holds a monitoring power" checks (accessibility, notification access, device
+admin and owner, usage access): a `device.power` record per app holding the power, with the lines that
+show it and how the app was installed. The rules dev_<power>.yml weigh them (a store app low, an app
+installed from a file high) and word them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from stalkerlab.detector.device.acquisition import ArtefactError
-from stalkerlab.detector.device.checks.check import how_installed, install_evidence, level_for_power
+from stalkerlab.detector.device.checks.check import app_fields, install_evidence
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
 from stalkerlab.detector.device.formats.settings import components
-from stalkerlab.detector.findings import Evidence, Finding
+from stalkerlab.detector.findings import Evidence
+
+STREAM = "device.power"
 
 
-@dataclass(frozen=True)
-class Power:
-    rule_id: str
-    title: str
-    explanation: str          # "{app}" is replaced by the package name
-    benign: tuple[str, ...]
-    technical: str            # "accessibility service", "notification listener", ...
+def power_record(ctx: DeviceContext, power: str, package: str, evidence: list[Evidence], named: str = "",
+                 owner_kind: str | None = None) -> dict:
+    """`named`: the components that hold the power ("pkg/.Svc, pkg/.Other"), when the artefact names them."""
+    app = ctx.app(package)
+    return {**app_fields(ctx, package), "power": power, "components": named or package, "owner_kind": owner_kind,
+            "_evidence": list(evidence) + list(install_evidence(app)),
+            "_first_seen": app.first_install if app else None}
 
 
-def power_findings(ctx: DeviceContext, power: Power, holders: dict[str, list[Evidence]],
-                   components: dict[str, set[str]]) -> list[Finding]:
-    """`holders`: package -> evidence lines; system apps are skipped."""
-    out = []
-    for package, evidence in holders.items():
-        app = ctx.app(package)
-        if app is None and ctx.inventory_complete:
-            continue        # not installed: stale entries are reported by the checks that know them
-        level = level_for_power(app)
-        if level is None:
-            continue
-        comps = ", ".join(sorted(components.get(package, ())))
-        out.append(Finding(
-            rule_id=power.rule_id, level=level, title=power.title,
-            explanation=power.explanation.format(app=package) + f" The app was {how_installed(app)}.",
-            detail=f"{power.technical} {comps or package} enabled; {package} {how_installed(app)}.",
-            subject=package, evidence=tuple(evidence) + install_evidence(app),
-            benign_explanations=power.benign, safety_note=level in ("medium", "high"),
-            first_seen=app.first_install if app else None, tags=("heuristic",)))
-    return out
+def power_records(ctx: DeviceContext, power: str, holders: dict[str, list[Evidence]],
+                  comps: dict[str, set[str]]) -> list[dict]:
+    """`holders`: package -> evidence lines; `comps`: package -> its components holding the power."""
+    return [power_record(ctx, power, package, evidence, ", ".join(sorted(comps.get(package, ()))))
+            for package, evidence in holders.items()]
 
 
 def enabled_components(ctx: DeviceContext, records: str, service: str, setting_key: str):

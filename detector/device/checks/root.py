@@ -1,6 +1,7 @@
 """Root: su / Magisk binaries (root_binaries.json), su or magiskd processes, root-manager packages.
 
-A rooted phone lets an app read other apps' data (messages, browsing) directly."""
+A rooted phone lets an app read other apps' data (messages, browsing) directly. One `device.root` record
+with every trace found (rule dev_root.yml)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from stalkerlab.detector.device.acquisition import ArtefactError
 from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
-from stalkerlab.detector.findings import Finding
+
+STREAM = "device.root"
 
 ROOT_PACKAGES = frozenset({"com.topjohnwu.magisk", "eu.chainfire.supersu", "com.koushikdutta.superuser",
                            "com.noshufou.android.su", "me.weishu.kernelsu", "com.kingroot.kinguser",
@@ -66,14 +68,7 @@ def run(ctx: DeviceContext) -> CheckOutput:
             raise problem
         raise NotCollected("no root_binaries.json, process list or package list")
     out = CheckOutput(detail=f"{len(what)} root traces", problem=str(problem or ""))
-    if what:
-        out.findings.append(Finding(
-            rule_id="dev.root", level="high", title="The phone is rooted",
-            explanation=("The phone's built-in protections have been removed (rooted). An app with root access "
-                         "can read other apps' messages and data."),
-            detail="; ".join(what), evidence=tuple(evidence),
-            benign_explanations=("Some owners root their phones themselves to customise them.",),
-            safety_note=True, tags=("heuristic",)))
+    out.add(STREAM, {"traces": what, "summary": "; ".join(what), "_evidence": evidence})
     return out
 
 

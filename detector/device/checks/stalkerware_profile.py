@@ -1,17 +1,22 @@
-"""The stalkerware profile: several of the checks above coinciding on one third-party app.
+"""The stalkerware profile: the findings of the checks above, gathered per app into one
+`device.app_profile` record (its monitoring powers, its stalkerware traits, whether it was sideloaded).
 
-Sideloaded + a monitoring power (accessibility, notifications, device admin/owner, usage access) + at
-least one of: hidden icon, the full sensitive-permission set, a disguised name, or a second power. No
-feed needs to know the family: this is what lets the verdict say "stalkerware-suspected" for an unknown
-one. Store apps never get it: a password manager with an accessibility service, a watch app reading
-notifications, a parental-control app from the Play Store stay at their single low findings."""
+Rule dev_stalkerware_profile.yml fires on sideloaded + a monitoring power (accessibility, notifications,
+device admin/owner, usage access) + at least one of: hidden icon, the full sensitive-permission set, a
+disguised name, or a second power. No feed needs to know the family: this is what lets the verdict say
+"stalkerware-suspected" for an unknown one. Store apps never get it: a password manager with an
+accessibility service, a watch app reading notifications, a parental-control app from the Play Store stay
+at their single low findings."""
 
 from __future__ import annotations
 
-from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, how_installed, install_evidence
+from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck, app_fields, install_evidence
+from stalkerlab.detector.device.checks.known_indicators import ioc_fields
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
 from stalkerlab.detector.findings import Finding
 
+STREAM = "device.app_profile"
+# the rules whose findings are signals, and how the profile names them
 POWERS = {
     "dev.accessibility_service": "reads the screen (accessibility service)",
     "dev.notification_listener": "reads all notifications",
@@ -24,7 +29,6 @@ TRAITS = {
     "dev.sensitive_permissions": "may use location, messages or call log, microphone or camera and contacts",
     "dev.platform_like_name": "has a name imitating the system",
 }
-MIN_SIGNALS = 3     # sideloaded + one power + one more power or trait
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
@@ -37,33 +41,26 @@ def run(ctx: DeviceContext) -> CheckOutput:
     out = CheckOutput()
     for name, findings in sorted(by_app.items()):
         app = ctx.app(name)
-        if app is None or app.system or not app.sideloaded:
+        if app is None:
             continue
         rules = {f.rule_id for f in findings}
-        powers = [text for rule, text in POWERS.items() if rule in rules]
-        traits = [text for rule, text in TRAITS.items() if rule in rules]
-        if not powers or 1 + len(powers) + len(traits) < MIN_SIGNALS:
-            continue
+        powers = [rule for rule in POWERS if rule in rules]
+        traits = [rule for rule in TRAITS if rule in rules]
+        sideloaded = app.sideloaded
+        signals = (["was installed from a file, not a store"] if sideloaded else []) + \
+            [POWERS[r] for r in powers] + [TRAITS[r] for r in traits]
         iocs = [f for f in findings if f.indicator is not None]
         evidence = list(install_evidence(app))
         for f in findings:
             if f.rule_id in POWERS or f.rule_id in TRAITS:
                 evidence.extend(e for e in f.evidence[:1] if e not in evidence)
-        signals = ["was installed from a file, not a store"] + powers + traits
-        out.findings.append(Finding(
-            rule_id="dev.stalkerware_profile", level="high",
-            title="App behaves like stalkerware",
-            explanation=(f"{name} " + ", ".join(signals[:-1]) + f" and {signals[-1]}. Together these are "
-                         "the signs of an app set up to monitor the person using this phone."),
-            detail=(f"{name}: {len(signals)} signals ({', '.join(sorted(rules & (set(POWERS) | set(TRAITS))))}); "
-                    f"{how_installed(app)}"
-                    + (f"; also matches {iocs[0].indicator.family} in {iocs[0].indicator.feed}" if iocs else "")
-                    + "."),
-            subject=name, evidence=tuple(evidence), indicator=iocs[0].indicator if iocs else None,
-            benign_explanations=("A monitoring app the person installed and set up knowingly (for example on a "
-                                 "phone they share with a child) shows the same signs.",),
-            safety_note=True, first_seen=app.first_install, tags=("heuristic", "profile")))
-    out.detail = f"{len(out.findings)} apps with the stalkerware profile"
+        hit = iocs[0].indicator if iocs else None
+        out.add(STREAM, {**app_fields(ctx, name), **ioc_fields(hit), "sideloaded": sideloaded, "powers": powers,
+                         "traits": traits, "signals": len(signals), "signal_rules": sorted(powers + traits),
+                         "signals_text": ", ".join(signals[:-1]) + f" and {signals[-1]}" if len(signals) > 1
+                         else "".join(signals),
+                         "_indicator": hit, "_evidence": evidence, "_first_seen": app.first_install})
+    out.detail = "{findings} apps with the stalkerware profile"
     return out
 
 

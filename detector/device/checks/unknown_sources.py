@@ -1,16 +1,17 @@
-"""Permission to install unknown apps (app-op REQUEST_INSTALL_PACKAGES allowed) given to a browser or a
-file manager: the door through which a downloaded APK gets installed. Its last access is usually the
-install itself. Before Android 8 the single switch install_non_market_apps=1 played this part."""
+"""Permission to install unknown apps (app-op REQUEST_INSTALL_PACKAGES allowed), for each app that holds it,
+naming browsers, file managers and messaging apps: the door through which a downloaded APK gets installed.
+Its last access is usually the install itself. Before Android 8 the single switch install_non_market_apps=1
+played this part. `device.unknown_sources` records; rule dev_unknown_sources_grant.yml."""
 
 from __future__ import annotations
 
 from stalkerlab.detector.device.checks.check import CheckOutput, DeviceCheck
 from stalkerlab.detector.device.context import DeviceContext, NotCollected
 from stalkerlab.detector.device.installers import hands_over_apks
-from stalkerlab.detector.findings import Finding, TimelineRow
+from stalkerlab.detector.findings import TimelineRow
 
-BENIGN = ("The person may have installed an app from a website themselves (games, apps not sold in their "
-          "country).",)
+STREAM = "device.unknown_sources"
+LEGACY_SETTING = "install_non_market_apps"
 
 
 def run(ctx: DeviceContext) -> CheckOutput:
@@ -27,37 +28,23 @@ def run(ctx: DeviceContext) -> CheckOutput:
             continue
         reported.add(op.package)
         role = hands_over_apks(op.package)
-        if role is None:
-            continue
         when = ctx.epoch(op.last_access) if op.last_access else None
         evidence = [ctx.evidence(op.file, op.line, text=op.text)]
         if op.access_line:
             evidence.append(ctx.evidence(op.file, op.access_line, time=when))
-        out.findings.append(Finding(
-            rule_id="dev.unknown_sources_grant", level="medium",
-            title=f"The {role} may install apps",
-            explanation=(f"The {role} {op.package} has been allowed to install apps from downloaded files. "
-                         "This is how stalkerware is usually installed."),
-            detail=f"{op.package} ({role}): REQUEST_INSTALL_PACKAGES mode={op.mode}"
-                   + (f", last used {op.last_access} (phone time)" if op.last_access else ""),
-            subject=op.package, evidence=tuple(evidence), benign_explanations=BENIGN, safety_note=False,
-            first_seen=when, tags=("heuristic",)))
-        if when is not None:
+        out.add(STREAM, {"package": op.package, "role": role, "mode": op.mode, "last_used": op.last_access or None,
+                         "setting": None, "value": None, "sdk": None, "_evidence": evidence, "_first_seen": when})
+        if role is not None and when is not None:
             out.timeline.append(TimelineRow(when, "device", f"{role} {op.package} allowed to install apps "
                                             "(last used)", f"{op.file}:{op.access_line}", op.package))
-    legacy = ctx.setting("install_non_market_apps")
-    sdk = _sdk(ctx)
+    legacy = ctx.setting(LEGACY_SETTING)
     if legacy is not None:
         collected = True
-        if legacy[0] == "1" and sdk is not None and sdk < 26:
-            out.findings.append(Finding(
-                rule_id="dev.unknown_sources_grant", level="low", title="Apps may be installed from files",
-                explanation="The phone allows installing apps from downloaded files (unknown sources).",
-                detail=f"install_non_market_apps=1 on Android SDK {sdk}",
-                evidence=(ctx.evidence(legacy[1], legacy[2]),), benign_explanations=BENIGN, tags=("heuristic",)))
+        out.add(STREAM, {"package": None, "role": None, "mode": None, "last_used": None, "setting": LEGACY_SETTING,
+                         "value": legacy[0], "sdk": _sdk(ctx), "_evidence": [ctx.evidence(legacy[1], legacy[2])]})
     if not collected:
         raise NotCollected("no dumpsys appops and no install_non_market_apps setting")
-    out.detail = f"{len(out.findings)} grants to browsers or file managers"
+    out.detail = "{findings} grants to browsers or file managers"
     return out
 
 
