@@ -433,4 +433,5 @@ def test_real_reports_guide_says_what_the_reports_show(layout, tmp_path, monkeyp
     assert titles == {"The phone visited the sales website of MirrorSpy"}
     assert "The phone visited the sales website of MirrorSpy" in guide
     html = (tmp_path / "lab/real-b/report/report.html").read_text(encoding="utf-8")
-    assert "MirrorSpy, a stalkerware app (weak evidence)" in re.sub(r"<[^>]+>|\s+", " ", html).replace("  ", " ")
+    shown = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Websites visited The phone visited the sales website of MirrorSpy , which sells a stalkerware app" in shown
