@@ -28,6 +28,9 @@ explanation: >-
   This is a lead to check on the phone itself, not proof on its own.
 falsepositives: [Another service hosted under the same domain.]
 safety_note: true
+tests:
+  positive: [{{record: {{name: {domain}}}}}]
+  negative: [{{record: {{name: www.example.org}}}}]
 dedup: [name]
 """
 
