@@ -20,13 +20,12 @@ import os
 import random
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from stalkerlab.labs.definition import Lab
 
-from stalkerlab.common.atomic_files import write_text_atomic
+from stalkerlab.common.atomic_files import folder_entries, write_text_atomic, write_zip_atomic
 from stalkerlab.common.errors import UserError
 
 SEED_SPACE = 1_000_000   # six digits: short enough to read out in a classroom, plenty for 30 learners
@@ -114,7 +113,8 @@ def make_variant(lab: Lab, seed: int, folder: Path) -> Variant:
     else:
         shutil.rmtree(key / "report-files")
     if "device-zip" in wanted:
-        _zip_folder(learner / "device", learner / "device.zip")
+        # an AndroidQF-style zip: the acquisition's files at the top, fixed times (the same seed, the same bytes)
+        write_zip_atomic(learner / "device.zip", folder_entries(learner / "device"))
     for name, needed in (("device", "device" in wanted), ("capture.pcap", "capture" in wanted),
                          ("stimuli.json", "stimuli" in wanted)):
         target = learner / name
@@ -143,15 +143,6 @@ def _detect(learner: Path, report_json: Path) -> None:
 
 def _existing(path: Path) -> Path | None:
     return path if path.exists() else None
-
-
-def _zip_folder(folder: Path, target: Path) -> None:
-    """An AndroidQF-style zip: the acquisition's files at the top of the archive, fixed times (same bytes)."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(str(path.relative_to(folder)), date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
 
 
 def tamper_device_file(device: Path, candidates: tuple[str, ...], seed: int) -> dict:

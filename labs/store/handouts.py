@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import zipfile
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from stalkerlab.labs.definition import find_lab
 from stalkerlab.labs.store.classrooms import now
 from stalkerlab.labs.store.models import Classroom, Learner, Variant
 from stalkerlab.labs.variants import learner_seed
+
+from stalkerlab.common.atomic_files import folder_entries, write_zip_atomic
 
 PENDING, READY, FAILED = "pending", "ready", "failed"
 
@@ -45,9 +46,7 @@ def build_variant(data_dir: str, folder_name: str, lab_id: str, seed: int) -> di
         key = {task_id: (e.as_json() if e else None) for task_id, e in answer_key(variant).items()}
         names = sorted(p.name for p in variant.learner_dir.iterdir())
         (variant.learner_dir / "questions.md").write_text(questions_markdown(lab, seed, names), encoding="utf-8")
-        with zipfile.ZipFile(stage / "handout.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in variant.learner_dir.rglob("*") if p.is_file()):
-                archive.write(path, f"{lab_id}/{path.relative_to(variant.learner_dir)}")
+        write_zip_atomic(stage / "handout.zip", folder_entries(variant.learner_dir, f"{lab_id}/"))
         shutil.rmtree(variant.key_dir)   # the key lives in the database, not beside the learner's files
         (stage / "answer_key.json").write_text(json.dumps(key), encoding="utf-8")
         if final.exists():

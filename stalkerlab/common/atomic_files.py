@@ -143,6 +143,12 @@ def write_json_atomic(path: Path, data: object) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def folder_entries(folder: Path, prefix: str = "") -> Iterator[tuple[str, bytes]]:
+    """The files below `folder` as zip entries (name, data), in name order, each name under `prefix`."""
+    for item in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        yield prefix + item.relative_to(folder).as_posix(), item.read_bytes()
+
+
 def write_zip_atomic(path: Path, entries: Iterable[tuple[str, bytes]], *, comment: bytes = b"") -> None:
     """A deflated zip of (name, data) entries, each with ZIP_TIME and mode 0644, so that the same entries
     give the same bytes. Entries are consumed one at a time (a generator keeps memory flat)."""
