@@ -9,14 +9,15 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from bench_portal import free_port, serve_portal  # noqa: E402
 
 pytestmark = pytest.mark.slow
 LAB = "c2-in-a-capture"
@@ -31,19 +32,9 @@ def served_portal(tmp_path):
     home = tmp_path / "portal"
     subprocess.run([sys.executable, "-m", "stalkerlab.cli", "portal", "init", "--home", str(home),
                     "--instructor", "teacher", "--password-file", str(tmp_path / "pw")], check=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = (tmp_path / "portal.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "stalkerlab.cli", "portal", "serve", "--home", str(home),
-                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    server = serve_portal(home, port, log)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=30)
